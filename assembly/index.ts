@@ -1,0 +1,8 @@
+// deno-fmt-ignore-file
+// The explore2vec WebAssembly kernel: pure functions over pointers into one
+// imported linear memory, which the host (src/kernel/_kernel.ts) lays out.
+
+export { dotRowsF32 } from "./dot_rows_f32";
+export { logSigmoidF32, sigmoidF32 } from "./sigmoid_f32";
+export { sgnsStepF32 } from "./sgns_step_f32";
+export { topKDotF32 } from "./top_k_dot_f32";

@@ -1,0 +1,420 @@
+import assert from "node:assert/strict";
+import { Prng } from "../src/prng.ts";
+import {
+  KernelArena,
+  type Ptr,
+  SIGMOID_MAX_X,
+  SIGMOID_TABLE_BYTES,
+} from "../src/kernel/_kernel.ts";
+import {
+  dotRowsRef,
+  logSigmoidRef,
+  sgnsPairLossRef,
+  sgnsStepRef,
+  sigmoidRef,
+  topKRef,
+} from "../src/kernel/_reference.ts";
+
+function randomFloats(prng: Prng, n: number, scale: number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = (prng.random() * 2 - 1) * scale;
+  return out;
+}
+
+function randomInts(prng: Prng, n: number, bound: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = prng.int(bound);
+  return out;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) {
+    max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  }
+  return max;
+}
+
+function copyIn(arena: KernelArena, data: Float32Array | Int32Array): Ptr {
+  const ptr = arena.alloc(Math.max(4, data.byteLength));
+  if (data instanceof Float32Array) arena.f32(ptr, data.length).set(data);
+  else arena.i32(ptr, data.length).set(data);
+  return ptr;
+}
+
+/** A batch of pairs on `arena`, with host copies to run the reference on. */
+interface SgnsBatch {
+  arena: KernelArena;
+  inM: Float32Array;
+  outM: Float32Array;
+  centers: Int32Array;
+  contexts: Int32Array;
+  negs: Int32Array;
+  ptrs: {
+    inM: Ptr;
+    outM: Ptr;
+    centers: Ptr;
+    contexts: Ptr;
+    negs: Ptr;
+    grad: Ptr;
+    table: Ptr;
+  };
+}
+
+function makeBatch(
+  seed: number,
+  vocab: number,
+  dim: number,
+  nPairs: number,
+  nNeg: number,
+  scale = 0.5,
+): SgnsBatch {
+  const prng = new Prng(seed);
+  const arena = new KernelArena();
+  const inM = randomFloats(prng, vocab * dim, scale);
+  const outM = randomFloats(prng, vocab * dim, scale);
+  const centers = randomInts(prng, nPairs, vocab);
+  const contexts = randomInts(prng, nPairs, vocab);
+  const negs = randomInts(prng, nPairs * nNeg, vocab);
+  // Exercise the skipping rule: some -1 and some equal to the context.
+  for (let i = 0; i < nPairs && nNeg > 0; i += 3) negs[i * nNeg] = -1;
+  for (let i = 1; i < nPairs && nNeg > 1; i += 4) {
+    negs[i * nNeg + 1] = contexts[i]!;
+  }
+  const table = arena.alloc(SIGMOID_TABLE_BYTES);
+  arena.fillSigmoidTable(table);
+  const ptrs = {
+    inM: copyIn(arena, inM),
+    outM: copyIn(arena, outM),
+    centers: copyIn(arena, centers),
+    contexts: copyIn(arena, contexts),
+    negs: copyIn(arena, negs),
+    grad: arena.alloc(dim * 4),
+    table,
+  };
+  return { arena, inM, outM, centers, contexts, negs, ptrs };
+}
+
+function runSgd(b: SgnsBatch, nNeg: number, dim: number, lr: number): number {
+  return b.arena.kernel.sgnsStepF32(
+    b.ptrs.inM,
+    b.ptrs.outM,
+    b.ptrs.centers,
+    b.ptrs.contexts,
+    b.ptrs.negs,
+    b.centers.length,
+    nNeg,
+    dim,
+    lr,
+    b.ptrs.grad,
+    b.ptrs.table,
+  );
+}
+
+Deno.test("`sigmoidF32()` and `logSigmoidF32()` interpolate within 3e-6 of exact values", () => {
+  const arena = new KernelArena();
+  const table = arena.alloc(SIGMOID_TABLE_BYTES);
+  arena.fillSigmoidTable(table);
+  let maxSig = 0;
+  let maxLog = 0;
+  const limit = SIGMOID_MAX_X + 4;
+  for (let x = -limit; x <= limit; x += 0.000977) {
+    const xf = Math.fround(x);
+    maxSig = Math.max(
+      maxSig,
+      Math.abs(arena.kernel.sigmoidF32(table, xf) - sigmoidRef(xf)),
+    );
+    const exactLog = logSigmoidRef(xf);
+    maxLog = Math.max(
+      maxLog,
+      Math.abs(arena.kernel.logSigmoidF32(table, xf) - exactLog) /
+        Math.max(1, Math.abs(exactLog)),
+    );
+  }
+  assert.ok(maxSig < 1.5e-6, `max |σ error| ${maxSig}`);
+  assert.ok(maxLog < 3e-6, `max |log σ error| / max(1, |log σ|) ${maxLog}`);
+  assert.equal(arena.kernel.sigmoidF32(table, -1e30), 0);
+  assert.equal(arena.kernel.sigmoidF32(table, 1e30), 1);
+  assert.equal(arena.kernel.logSigmoidF32(table, -1e30), Math.fround(-1e30));
+  assert.equal(arena.kernel.logSigmoidF32(table, 1e30), 0);
+});
+
+Deno.test("`sgnsStepF32()` matches the reference for tail dims and repeated rows", () => {
+  const nNeg = 5;
+  const lr = 0.05;
+  for (const dim of [1, 3, 7, 16, 100]) {
+    // A vocabulary of 6 rows over 200 pairs repeats every row many times.
+    const b = makeBatch(dim, 6, dim, 200, nNeg);
+    const loss = runSgd(b, nNeg, dim, lr);
+    const refLoss = sgnsStepRef(
+      b.inM,
+      b.outM,
+      b.centers,
+      b.contexts,
+      b.negs,
+      nNeg,
+      dim,
+      lr,
+    );
+    const dIn = maxAbsDiff(b.arena.f32(b.ptrs.inM, b.inM.length), b.inM);
+    const dOut = maxAbsDiff(b.arena.f32(b.ptrs.outM, b.outM.length), b.outM);
+    const dLoss = Math.abs(loss - refLoss) / Math.max(1, Math.abs(refLoss));
+    assert.ok(dIn < 1e-4, `dim ${dim}: max |Δ in| ${dIn}`);
+    assert.ok(dOut < 1e-4, `dim ${dim}: max |Δ out| ${dOut}`);
+    assert.ok(dLoss < 1e-5, `dim ${dim}: relative loss difference ${dLoss}`);
+  }
+});
+
+Deno.test("`sgnsStepF32()` moves each row along minus the loss gradient", () => {
+  const dim = 7;
+  const nNeg = 3;
+  const lr = 0.1;
+  const b = makeBatch(99, 5, dim, 1, nNeg);
+  // Distinct targets so each row is updated once from pre-update values.
+  b.centers[0] = 0;
+  b.contexts[0] = 1;
+  b.negs.set([2, 3, 4]);
+  b.arena.i32(b.ptrs.centers, 1).set(b.centers);
+  b.arena.i32(b.ptrs.contexts, 1).set(b.contexts);
+  b.arena.i32(b.ptrs.negs, 3).set(b.negs);
+  runSgd(b, nNeg, dim, lr);
+  const newIn = b.arena.f32(b.ptrs.inM, b.inM.length);
+  const newOut = b.arena.f32(b.ptrs.outM, b.outM.length);
+
+  const inM = Float64Array.from(b.inM);
+  const outM = Float64Array.from(b.outM);
+  const h = 1e-6;
+  const loss = (): number => sgnsPairLossRef(inM, outM, 0, 1, [2, 3, 4], dim);
+  let maxDiff = 0;
+  for (
+    const [matrix, updated, rows] of [
+      [inM, newIn, [0]],
+      [outM, newOut, [1, 2, 3, 4]],
+    ] as const
+  ) {
+    for (const row of rows) {
+      for (let d = 0; d < dim; d++) {
+        const at = row * dim + d;
+        const keep = matrix[at]!;
+        matrix[at] = keep + h;
+        const up = loss();
+        matrix[at] = keep - h;
+        const down = loss();
+        matrix[at] = keep;
+        const numeric = (up - down) / (2 * h);
+        const kernelGradient = (updated[at]! - keep) / -lr;
+        maxDiff = Math.max(maxDiff, Math.abs(kernelGradient - numeric));
+      }
+    }
+  }
+  assert.ok(maxDiff < 1e-4, `max |gradient − finite difference| ${maxDiff}`);
+});
+
+Deno.test("`sgnsStepF32()` returns the exact loss, finite for huge dot products", () => {
+  const dim = 16;
+  const nNeg = 4;
+  const b = makeBatch(7, 50, dim, 64, nNeg);
+  const expected = sgnsStepRef(
+    Float32Array.from(b.inM),
+    Float32Array.from(b.outM),
+    b.centers,
+    b.contexts,
+    b.negs,
+    nNeg,
+    dim,
+    0,
+  );
+  const loss = runSgd(b, nNeg, dim, 0);
+  assert.ok(
+    Math.abs(loss - expected) < 1e-5 * expected,
+    `loss ${loss} vs exact ${expected}`,
+  );
+  // Learning rate 0 leaves the weights as they were.
+  assert.equal(maxAbsDiff(b.arena.f32(b.ptrs.inM, b.inM.length), b.inM), 0);
+
+  // |u·v| around 1e4: log σ saturates but the loss stays finite and right.
+  const big = makeBatch(8, 4, dim, 8, 2, 25);
+  const bigExpected = sgnsStepRef(
+    Float32Array.from(big.inM),
+    Float32Array.from(big.outM),
+    big.centers,
+    big.contexts,
+    big.negs,
+    2,
+    dim,
+    0.01,
+  );
+  const bigLoss = runSgd(big, 2, dim, 0.01);
+  assert.ok(Number.isFinite(bigLoss), `loss ${bigLoss}`);
+  assert.ok(bigLoss > 100, `loss ${bigLoss}`);
+  assert.ok(
+    Math.abs(bigLoss - bigExpected) < 1e-4 * bigExpected,
+    `loss ${bigLoss} vs exact ${bigExpected}`,
+  );
+  const weights = big.arena.f32(big.ptrs.inM, big.inM.length);
+  assert.ok(weights.every(Number.isFinite));
+});
+
+function topKSetup(seed: number, rows: number, dim: number, quantize = 0) {
+  const prng = new Prng(seed);
+  const arena = new KernelArena();
+  const mat = randomFloats(prng, rows * dim, 1);
+  if (quantize > 0) {
+    for (let i = 0; i < mat.length; i++) {
+      mat[i] = Math.round(mat[i]! * quantize) / quantize;
+    }
+  }
+  const query = randomFloats(prng, dim, 1);
+  const ptrMat = copyIn(arena, mat);
+  const ptrQuery = copyIn(arena, query);
+  const scores = arena.alloc(rows * 4);
+  arena.kernel.dotRowsF32(scores, ptrMat, ptrQuery, rows, dim);
+  return {
+    arena,
+    mat,
+    query,
+    ptrMat,
+    ptrQuery,
+    scores: arena.f32(scores, rows).slice(),
+  };
+}
+
+function runTopK(
+  s: ReturnType<typeof topKSetup>,
+  rows: number,
+  dim: number,
+  k: number,
+) {
+  const idx = s.arena.alloc(Math.max(1, k) * 4);
+  const score = s.arena.alloc(Math.max(1, k) * 4);
+  const n = s.arena.kernel.topKDotF32(
+    idx,
+    score,
+    s.ptrMat,
+    s.ptrQuery,
+    rows,
+    dim,
+    k,
+  );
+  return {
+    n,
+    indices: [...s.arena.i32(idx, k)],
+    scores: [...s.arena.f32(score, k)],
+  };
+}
+
+Deno.test("`dotRowsF32()` matches float64 dot products", () => {
+  for (const dim of [1, 3, 7, 16, 100]) {
+    const s = topKSetup(dim, 37, dim);
+    const ref = dotRowsRef(s.mat, s.query, 37, dim);
+    const diff = maxAbsDiff(s.scores, ref);
+    assert.ok(diff < 1e-5, `dim ${dim}: max difference ${diff}`);
+  }
+});
+
+Deno.test("`topKDotF32()` matches a full sort of the dot products", () => {
+  for (
+    const [rows, dim, k] of [[1000, 7, 10], [500, 64, 50], [100, 3, 100], [
+      33,
+      16,
+      1,
+    ]]
+  ) {
+    const s = topKSetup(rows! + dim!, rows!, dim!);
+    const got = runTopK(s, rows!, dim!, k!);
+    const want = topKRef(s.scores, k!);
+    assert.equal(got.n, Math.min(k!, rows!));
+    assert.deepEqual(got.indices, want.indices);
+    assert.deepEqual(got.scores, want.scores);
+  }
+});
+
+Deno.test("`topKDotF32()` pads when k exceeds rows and does nothing for k = 0", () => {
+  const s = topKSetup(3, 5, 4);
+  const got = runTopK(s, 5, 4, 8);
+  assert.equal(got.n, 5);
+  assert.deepEqual(got.indices.slice(0, 5), topKRef(s.scores, 5).indices);
+  assert.deepEqual(got.indices.slice(5), [-1, -1, -1]);
+  assert.deepEqual(got.scores.slice(5), [-Infinity, -Infinity, -Infinity]);
+  const idx = s.arena.alloc(4);
+  s.arena.i32(idx, 1)[0] = 12345;
+  assert.equal(
+    s.arena.kernel.topKDotF32(idx, idx, s.ptrMat, s.ptrQuery, 5, 4, 0),
+    0,
+  );
+  assert.equal(s.arena.i32(idx, 1)[0], 12345);
+  assert.equal(runTopK(s, 0, 4, 3).n, 0);
+});
+
+Deno.test("`topKDotF32()` breaks ties by lower row index", () => {
+  // Coarse values make many exactly equal scores.
+  const rows = 400;
+  const s = topKSetup(11, rows, 2, 1);
+  const distinct = new Set(s.scores).size;
+  assert.ok(distinct < rows / 10, `only ${distinct} distinct scores expected`);
+  for (const k of [1, 7, 60, 399]) {
+    const got = runTopK(s, rows, 2, k);
+    assert.deepEqual(got.indices, topKRef(s.scores, k).indices);
+  }
+});
+
+Deno.test("`KernelArena` views after growth see the same data", () => {
+  const arena = new KernelArena();
+  const prng = new Prng(5);
+  const data = randomFloats(prng, 1000, 1);
+  const ptr = copyIn(arena, data);
+  const before = arena.memory.buffer.byteLength;
+  const big = arena.alloc(3 * 65536 + 7, 64);
+  assert.equal(big % 64, 0);
+  assert.ok(arena.memory.buffer.byteLength > before);
+  assert.ok(arena.bytesUsed >= big + 3 * 65536 + 7);
+  assert.deepEqual(arena.f32(ptr, data.length), data);
+  const mark = arena.mark();
+  const a = arena.alloc(100);
+  arena.release(mark);
+  assert.equal(arena.alloc(100), a);
+  assert.throws(() => arena.release(arena.bytesUsed + 1), RangeError);
+});
+
+Deno.test("`KernelArena.alloc()` throws RangeError beyond 4 GiB", () => {
+  const arena = new KernelArena();
+  assert.throws(() => arena.alloc(2 ** 32), (error: unknown) => {
+    assert.ok(error instanceof RangeError);
+    assert.match(error.message, /Cannot allocate 4294967296 bytes/);
+    return true;
+  });
+  assert.throws(() => arena.alloc(-1), RangeError);
+  assert.throws(() => arena.alloc(8, 3), RangeError);
+});
+
+Deno.test("`KernelArena.attach()` runs the shared kernel over a received memory", () => {
+  const owner = new KernelArena({ shared: true });
+  assert.ok(owner.memory.buffer instanceof SharedArrayBuffer);
+  const s = topKSetup(21, 50, 8);
+  const mat = copyIn(owner, s.mat);
+  const query = copyIn(owner, s.query);
+  const idx = owner.alloc(40);
+  const score = owner.alloc(40);
+  const worker = KernelArena.attach(owner.memory);
+  assert.equal(worker.kernel.topKDotF32(idx, score, mat, query, 50, 8, 10), 10);
+  assert.deepEqual([...owner.i32(idx, 10)], topKRef(s.scores, 10).indices);
+  assert.throws(() => worker.alloc(16), Error);
+});
+
+Deno.test("`_build.ts --check` finds the committed kernel up to date", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("../src/kernel/_build.ts", import.meta.url).pathname,
+      "--check",
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stdout) +
+    new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 0, text);
+  assert.match(text, /kernel up to date/);
+});
