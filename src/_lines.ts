@@ -21,6 +21,7 @@ export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024 * 1024;
 const READ_SIZE = 1024 * 1024;
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
+const QUOTE = 0x22;
 
 /**
  * An input of lines: a file path (`string` or file `URL`), a byte stream, raw
@@ -377,4 +378,180 @@ function concat(
   }
   out.set(tail, at);
   return out;
+}
+
+/**
+ * Splits one CSV line into fields. Fields may be quoted with `"`, with `""`
+ * for a quote inside; a quoted field cannot span lines.
+ *
+ * @param text The line.
+ * @param delimiter The one-character field delimiter.
+ * @param file Input name for errors.
+ * @param line 1-based line number for errors.
+ * @returns The fields, unquoted.
+ */
+export function splitCsvLine(
+  text: string,
+  delimiter: string,
+  file: string,
+  line: number,
+): string[] {
+  if (text.indexOf('"') < 0) return text.split(delimiter);
+  const fields: string[] = [];
+  let i = 0;
+  const n = text.length;
+  while (true) {
+    if (text.charCodeAt(i) === QUOTE) {
+      let value = "";
+      let from = i + 1;
+      while (true) {
+        const close = text.indexOf('"', from);
+        if (close < 0) {
+          throw new InputError(
+            { file, line },
+            `unterminated quoted field ${fields.length + 1}`,
+          );
+        }
+        value += text.slice(from, close);
+        if (text.charCodeAt(close + 1) === QUOTE) {
+          value += '"';
+          from = close + 2;
+          continue;
+        }
+        i = close + 1;
+        break;
+      }
+      fields.push(value);
+      if (i === n) return fields;
+      if (text[i] !== delimiter) {
+        throw new InputError(
+          { file, line },
+          `unexpected text after quoted field ${fields.length}`,
+        );
+      }
+      i++;
+    } else {
+      const end = text.indexOf(delimiter, i);
+      if (end < 0) {
+        fields.push(text.slice(i));
+        return fields;
+      }
+      fields.push(text.slice(i, end));
+      i = end + 1;
+    }
+    if (i === n) {
+      fields.push("");
+      return fields;
+    }
+  }
+}
+
+/** ISO 8601 date, optionally with a time: `2024-05-01`, `2024-05-01T10:00:00Z`. */
+const ISO_DATE =
+  /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+/** A plain decimal number, as written in CSV time columns. */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Parses a timestamp: a finite number of seconds since the epoch, a string
+ * holding such a number, or an ISO 8601 date string.
+ *
+ * @param value The value from a JSON field or CSV cell.
+ * @param file Input name for errors.
+ * @param line 1-based line number for errors.
+ * @returns Seconds since the epoch.
+ */
+export function parseTimestamp(
+  value: unknown,
+  file: string,
+  line: number,
+): number {
+  if (typeof value === "number") {
+    if (Number.isFinite(value)) return value;
+  } else if (typeof value === "string") {
+    const trimmed = value.trim();
+    if (DECIMAL.test(trimmed)) return Number(trimmed);
+    if (ISO_DATE.test(trimmed)) {
+      const ms = Date.parse(trimmed.replace(" ", "T"));
+      if (Number.isFinite(ms)) return ms / 1000;
+    }
+  }
+  throw new InputError(
+    { file, line },
+    `invalid timestamp ${JSON.stringify(value) ?? String(value)}`,
+  );
+}
+
+/** The line formats of session, post and interaction files. */
+export type LineFormat = "text" | "jsonl" | "csv";
+
+/**
+ * The format of a source: the explicit one, else from the file extension
+ * (`.jsonl` and `.ndjson` are JSONL, `.csv` is CSV), else `fallback`.
+ *
+ * @param source The input.
+ * @param format An explicit format, which wins.
+ * @param fallback The format when nothing else decides.
+ * @returns The format.
+ */
+export function detectFormat(
+  source: LineSource,
+  format: LineFormat | undefined,
+  fallback: LineFormat,
+): LineFormat {
+  if (format !== undefined) {
+    if (format !== "text" && format !== "jsonl" && format !== "csv") {
+      throw new RangeError(
+        `Cannot read input: format must be "text", "jsonl" or "csv", got ${
+          JSON.stringify(format)
+        }`,
+      );
+    }
+    return format;
+  }
+  const path = typeof source === "string"
+    ? source
+    : source instanceof URL
+    ? source.pathname
+    : "";
+  const lower = path.toLowerCase();
+  if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) return "jsonl";
+  if (lower.endsWith(".csv")) return "csv";
+  return fallback;
+}
+
+/**
+ * Finds a column in a CSV header: the explicit name, else the first of the
+ * usual names present.
+ *
+ * @param header The header fields.
+ * @param explicit A column name given by the caller; it must be present.
+ * @param usual Accepted names, in order of preference.
+ * @param file Input name for errors.
+ * @param line The header's line number.
+ * @returns The column index, or `-1` when neither is present and the column
+ *   was not given explicitly.
+ */
+export function findColumn(
+  header: readonly string[],
+  explicit: string | undefined,
+  usual: readonly string[],
+  file: string,
+  line: number,
+): number {
+  if (explicit !== undefined) {
+    const at = header.indexOf(explicit);
+    if (at < 0) {
+      throw new InputError(
+        { file, line },
+        `missing column ${JSON.stringify(explicit)}`,
+      );
+    }
+    return at;
+  }
+  for (const name of usual) {
+    const at = header.indexOf(name);
+    if (at >= 0) return at;
+  }
+  return -1;
 }
