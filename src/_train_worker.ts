@@ -1,0 +1,107 @@
+/**
+ * A training Worker: attaches to the shared kernel memory, streams the pairs
+ * of its slice of sessions and trains them lock-free (Hogwild), as the
+ * word2vec C tool's threads do.
+ *
+ * @module
+ */
+
+import { KernelArena } from "./kernel/_kernel.ts";
+import { PairStream } from "./pairs.ts";
+import { Prng } from "./prng.ts";
+import {
+  type BatchLayout,
+  runEpochs,
+  type TrainLayout,
+} from "./_train_loop.ts";
+import type { TrainParams } from "./train_options.ts";
+
+/** What the main thread sends to a training Worker. */
+export interface WorkerJob {
+  /** The shared memory holding matrices, corpus and batches. */
+  memory: WebAssembly.Memory;
+  /** Matrix and table pointers. */
+  layout: TrainLayout;
+  /** This Worker's batch pointers. */
+  batch: BatchLayout;
+  /** Corpus ids in shared memory: pointer and length. */
+  ids: [number, number];
+  /** Session offsets in shared memory: pointer and length. */
+  offsets: [number, number];
+  /** Vocabulary counts. */
+  counts: Float64Array;
+  /** Resolved hyperparameters. */
+  params: TrainParams;
+  /** This Worker's sessions `[first, last)`. */
+  range: [number, number];
+  /** This Worker's seed. */
+  seed: number;
+  /** Per-session global context ids, or null. */
+  globalContext: Int32Array | null;
+}
+
+/** Milliseconds between progress messages. */
+const REPORT_INTERVAL_MS = 100;
+
+const scope = globalThis as unknown as {
+  onmessage: ((event: MessageEvent<WorkerJob>) => void) | null;
+  postMessage(message: unknown): void;
+};
+
+scope.onmessage = (event: MessageEvent<WorkerJob>) => {
+  try {
+    const job = event.data;
+    const arena = KernelArena.attach(job.memory);
+    const corpus = {
+      ids: arena.i32(job.ids[0], job.ids[1]),
+      offsets: arena.i32(job.offsets[0], job.offsets[1]),
+    };
+    const p = job.params;
+    const stream = new PairStream(corpus, job.counts, {
+      window: p.window,
+      windowMode: p.windowMode,
+      sample: p.sample,
+      negatives: p.negatives,
+      sampler: p.sampler,
+      exponent: p.nsExponent,
+      hardFraction: p.hardFraction,
+      sessionRange: job.range,
+      globalContext: job.globalContext ?? undefined,
+      prng: new Prng(job.seed),
+    });
+    const views = {
+      centers: arena.i32(job.batch.centers, p.batchPairs),
+      contexts: arena.i32(job.batch.contexts, p.batchPairs),
+      negatives: arena.i32(
+        job.batch.negatives,
+        Math.max(1, p.batchPairs * p.negatives),
+      ),
+    };
+    let last = 0;
+    runEpochs(
+      arena.kernel,
+      views,
+      job.layout,
+      job.batch,
+      stream,
+      p,
+      (tally) => {
+        const now = performance.now();
+        if (tally.epochDone || now - last >= REPORT_INTERVAL_MS) {
+          last = now;
+          scope.postMessage({
+            type: "progress",
+            ...tally,
+            epochTokens: stream.epochTokens,
+          });
+        }
+      },
+    );
+    scope.postMessage({ type: "done" });
+  } catch (error) {
+    scope.postMessage({
+      type: "error",
+      message: (error as Error).message ?? String(error),
+    });
+  }
+};

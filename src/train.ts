@@ -1,0 +1,481 @@
+/**
+ * Training: skip-gram with negative sampling (SGNS) over account sessions.
+ *
+ * Reference: Mikolov et al., "Distributed Representations of Words and
+ * Phrases and their Compositionality" (2013), and the word2vec C tool. As
+ * there, SGD decays the learning rate linearly from `lr` to `lr × 1e-4` over
+ * the run and frequent accounts are subsampled per epoch. Where we differ:
+ * the vocabulary order is deterministic (count, then id), pairs are streamed
+ * in batches into WebAssembly memory and trained by one kernel call per
+ * batch, negatives may be drawn from several samplers (including hard
+ * negatives outside the center's session), and Adam with per-row state is an
+ * option.
+ *
+ * @module
+ */
+
+import { buildCorpus, buildCorpusSync, type Corpus } from "./corpus.ts";
+import { Model } from "./model.ts";
+import { PairStream } from "./pairs.ts";
+import { Prng } from "./prng.ts";
+import type { Session } from "./records.ts";
+import {
+  resolveTrainOptions,
+  type TrainOptions,
+  type TrainParams,
+} from "./train_options.ts";
+import { Vocabulary } from "./vocab.ts";
+import { KernelArena, SIGMOID_TABLE_BYTES } from "./kernel/_kernel.ts";
+import {
+  batchBytes,
+  layoutBatch,
+  runEpochs,
+  type TrainLayout,
+} from "./_train_loop.ts";
+
+/** Progress of a training run, reported through `onProgress`. */
+export interface TrainProgress {
+  /** The current epoch, 1-based. */
+  epoch: number;
+  /** Epochs in the run. */
+  epochs: number;
+  /** Tokens processed so far in the run (all epochs, before subsampling). */
+  tokensDone: number;
+  /** Tokens the whole run will process (`epochs × corpus tokens`). */
+  tokensTotal: number;
+  /** Tokens per second since the start of the run. */
+  tokensPerSecond: number;
+  /** Mean loss per pair so far in this epoch (accumulated in float64). */
+  meanLoss: number;
+  /** The current learning rate. */
+  lr: number;
+  /** Seconds since the start of the run. */
+  seconds: number;
+  /** `true` on the report that closes an epoch. */
+  epochDone: boolean;
+}
+
+/** Options of {@linkcode train} and {@linkcode trainSync}: the hyperparameters plus callbacks. */
+export interface TrainRunOptions extends TrainOptions {
+  /** Called about every `progressInterval` seconds and at the end of each epoch. Default none. */
+  onProgress?: (progress: TrainProgress) => void;
+  /** Seconds between progress reports. Default `0.5`. */
+  progressInterval?: number;
+  /** Per session (in input order) an account that joins every window of the session, or `undefined`. Default none. */
+  globalContext?: readonly (string | undefined)[];
+}
+
+/** Sessions as training accepts them. */
+export type SessionInput = readonly string[] | Session;
+
+/** Initial vectors are uniform in `±INIT_SCALE / dim` (word2vec's choice). */
+const INIT_SCALE = 0.5;
+
+/**
+ * Trains account embeddings from sessions, on one thread.
+ *
+ * Same sessions, same options and the same seed give a byte-identical model.
+ *
+ * @param sessions Sessions: arrays of account ids, or {@linkcode Session} records.
+ * @param options Hyperparameters (see `TrainOptions` for defaults) and a progress callback.
+ * @returns The trained model.
+ *
+ * @example
+ * ```ts
+ * import { trainSync } from "./train.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const sessions = [["a", "b", "c"], ["a", "b"], ["x", "y", "z"], ["y", "z"]];
+ * const model = trainSync(sessions, { dim: 8, epochs: 50, sample: 0, seed: 7 });
+ * assert.equal(model.vocab.size, 6);
+ * assert.equal(model.similar("a", 1).length, 1);
+ * ```
+ */
+export function trainSync(
+  sessions: Iterable<SessionInput>,
+  options: TrainRunOptions = {},
+): Model {
+  const params = resolveTrainOptions(options);
+  const built = buildCorpusSync(sessions as Iterable<Session>, {
+    minCount: params.minCount,
+    maxVocab: params.maxVocab,
+  });
+  return trainCorpus(built.vocab, built.corpus, params, options);
+}
+
+/**
+ * Trains account embeddings from sessions (sync or async iterables).
+ *
+ * With `threads: 1` (the default) this is {@linkcode trainSync} on a streamed corpus.
+ *
+ * @param sessions Sessions, possibly streamed from a file reader.
+ * @param options Hyperparameters and a progress callback.
+ * @returns The trained model.
+ *
+ * @example
+ * ```ts
+ * import { train } from "./train.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = await train([["a", "b"], ["b", "c"]], { dim: 4, epochs: 2 });
+ * assert.equal(model.dim, 4);
+ * ```
+ */
+export async function train(
+  sessions: Iterable<SessionInput> | AsyncIterable<SessionInput>,
+  options: TrainRunOptions = {},
+): Promise<Model> {
+  const params = resolveTrainOptions(options);
+  const built = await buildCorpus(sessions as AsyncIterable<Session>, {
+    minCount: params.minCount,
+    maxVocab: params.maxVocab,
+  });
+  return await trainCorpusParallel(built.vocab, built.corpus, params, options);
+}
+
+/**
+ * Trains on an encoded corpus, on one thread.
+ *
+ * @param vocab The vocabulary the corpus ids refer to.
+ * @param corpus Session offsets and account ids.
+ * @param params Resolved hyperparameters.
+ * @param options Callbacks and the optional global context.
+ * @returns The trained model.
+ */
+export function trainCorpus(
+  vocab: Vocabulary,
+  corpus: Corpus,
+  params: TrainParams,
+  options: Pick<
+    TrainRunOptions,
+    "onProgress" | "progressInterval" | "globalContext"
+  > = {},
+): Model {
+  const arena = new KernelArena();
+  const layout = layoutMatrices(arena, vocab, params);
+  const batch = layoutBatch(arena.alloc(batchBytes(params)), params);
+  const stream = new PairStream(corpus, vocab.counts, {
+    window: params.window,
+    windowMode: params.windowMode,
+    sample: params.sample,
+    negatives: params.negatives,
+    sampler: params.sampler,
+    exponent: params.nsExponent,
+    hardFraction: params.hardFraction,
+    globalContext: encodeGlobalContext(vocab, corpus, options.globalContext),
+    prng: new Prng(params.seed + STREAM_SEED_OFFSET),
+  });
+  const views = {
+    centers: arena.i32(batch.centers, params.batchPairs),
+    contexts: arena.i32(batch.contexts, params.batchPairs),
+    negatives: arena.i32(
+      batch.negatives,
+      Math.max(1, params.batchPairs * params.negatives),
+    ),
+  };
+  const tokensTotal = stream.epochTokens * params.epochs;
+  const interval = (options.progressInterval ?? 0.5) * 1000;
+  const onProgress = options.onProgress;
+  const start = performance.now();
+  let lastReport = start;
+  runEpochs(arena.kernel, views, layout, batch, stream, params, (t) => {
+    if (onProgress === undefined) return;
+    const now = performance.now();
+    if (t.epochDone || now - lastReport >= interval) {
+      lastReport = now;
+      onProgress(
+        progressOf(
+          t.epoch,
+          params.epochs,
+          t.tokensDone,
+          tokensTotal,
+          start,
+          now,
+          t.lossSum,
+          t.pairs,
+          t.lr,
+          t.epochDone,
+        ),
+      );
+    }
+  });
+  return modelFrom(arena, layout, vocab, params);
+}
+
+/**
+ * Trains on an encoded corpus with `params.threads` Workers sharing one
+ * WebAssembly memory, updating the matrices lock-free (Hogwild). Each Worker
+ * streams its own contiguous slice of sessions (equal token shares). Falls
+ * back to one thread, with a notice on stderr, where Workers or shared memory
+ * are unavailable. Multi-threaded runs are not bit-for-bit reproducible.
+ *
+ * @param vocab The vocabulary the corpus ids refer to.
+ * @param corpus Session offsets and account ids.
+ * @param params Resolved hyperparameters.
+ * @param options Callbacks and the optional global context.
+ * @returns The trained model.
+ */
+export async function trainCorpusParallel(
+  vocab: Vocabulary,
+  corpus: Corpus,
+  params: TrainParams,
+  options: Pick<
+    TrainRunOptions,
+    "onProgress" | "progressInterval" | "globalContext"
+  > = {},
+): Promise<Model> {
+  const threads = params.threads;
+  if (threads <= 1) return trainCorpus(vocab, corpus, params, options);
+  if (
+    typeof Worker === "undefined" || typeof SharedArrayBuffer === "undefined"
+  ) {
+    console.error(
+      `notice: Workers or SharedArrayBuffer are unavailable here; training on one thread instead of ${threads}`,
+    );
+    return trainCorpus(vocab, corpus, params, options);
+  }
+  const arena = new KernelArena({ shared: true });
+  const layout = layoutMatrices(arena, vocab, params);
+  const idsPtr = arena.alloc(corpus.ids.length * 4);
+  const offsetsPtr = arena.alloc(corpus.offsets.length * 4);
+  arena.i32(idsPtr, corpus.ids.length).set(corpus.ids);
+  arena.i32(offsetsPtr, corpus.offsets.length).set(corpus.offsets);
+  const batches = Array.from(
+    { length: threads },
+    () => layoutBatch(arena.alloc(batchBytes(params)), params),
+  );
+  const ranges = splitSessions(corpus.offsets, threads);
+  const global = encodeGlobalContext(vocab, corpus, options.globalContext) ??
+    null;
+  const tokensTotal = corpus.ids.length * params.epochs;
+  const interval = (options.progressInterval ?? 0.5) * 1000;
+  const start = performance.now();
+  let lastReport = start;
+  const state = batches.map(() => ({
+    epoch: 1,
+    tokensDone: 0,
+    lossSum: 0,
+    pairs: 0,
+    lr: params.lr,
+    epochsDone: 0,
+  }));
+  let epochsReported = 0;
+  const workers: Worker[] = [];
+  try {
+    await Promise.all(
+      batches.map((batch, w) =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(
+            new URL("./_train_worker.ts", import.meta.url).href,
+            { type: "module" },
+          );
+          workers.push(worker);
+          worker.onmessage = (event: MessageEvent) => {
+            const m = event.data;
+            if (m.type === "progress") {
+              const s = state[w]!;
+              s.epoch = m.epoch;
+              s.tokensDone = m.tokensDone;
+              s.lossSum = m.lossSum;
+              s.pairs = m.pairs;
+              s.lr = m.lr;
+              if (m.epochDone) s.epochsDone = m.epoch;
+              const onProgress = options.onProgress;
+              if (onProgress === undefined) return;
+              const now = performance.now();
+              const allDone = Math.min(...state.map((x) => x.epochsDone));
+              const epochDone = allDone > epochsReported;
+              if (epochDone || now - lastReport >= interval) {
+                lastReport = now;
+                if (epochDone) epochsReported = allDone;
+                const done = state.reduce((a, x) => a + x.tokensDone, 0);
+                const loss = state.reduce((a, x) => a + x.lossSum, 0);
+                const pairs = state.reduce((a, x) => a + x.pairs, 0);
+                const epoch = epochDone
+                  ? allDone
+                  : Math.min(...state.map((x) => x.epoch));
+                onProgress(
+                  progressOf(
+                    epoch,
+                    params.epochs,
+                    done,
+                    tokensTotal,
+                    start,
+                    now,
+                    loss,
+                    pairs,
+                    s.lr,
+                    epochDone,
+                  ),
+                );
+              }
+            } else if (m.type === "done") {
+              resolve();
+            } else if (m.type === "error") {
+              reject(
+                new Error(`Cannot train: worker ${w} failed: ${m.message}`),
+              );
+            }
+          };
+          worker.onerror = (event: ErrorEvent) => {
+            event.preventDefault();
+            reject(
+              new Error(`Cannot train: worker ${w} failed: ${event.message}`),
+            );
+          };
+          worker.postMessage({
+            memory: arena.memory,
+            layout,
+            batch,
+            ids: [idsPtr, corpus.ids.length],
+            offsets: [offsetsPtr, corpus.offsets.length],
+            counts: vocab.counts,
+            params,
+            range: ranges[w]!,
+            seed: params.seed + STREAM_SEED_OFFSET + w * WORKER_SEED_STRIDE,
+            globalContext: global,
+          });
+        })
+      ),
+    );
+  } finally {
+    for (const worker of workers) worker.terminate();
+  }
+  return modelFrom(arena, layout, vocab, params);
+}
+
+/** Seed offset of the pair stream's generator (the initial vectors use `seed` itself). */
+const STREAM_SEED_OFFSET = 1;
+/** Distance between the seeds of consecutive Workers. */
+const WORKER_SEED_STRIDE = 7919;
+
+function layoutMatrices(
+  arena: KernelArena,
+  vocab: Vocabulary,
+  params: TrainParams,
+): TrainLayout {
+  const V = vocab.size;
+  const D = params.dim;
+  if (V === 0) {
+    throw new RangeError(
+      "Cannot train: the vocabulary is empty (no account reaches minCount)",
+    );
+  }
+  if (params.negatives > 0 && params.sampler !== "uniform" && V < 2) {
+    throw new RangeError(
+      `Cannot train: a vocabulary of ${V} account cannot supply negatives`,
+    );
+  }
+  const matrixBytes = V * D * 4;
+  const sigmoid = arena.alloc(SIGMOID_TABLE_BYTES);
+  const input = arena.alloc(matrixBytes);
+  const output = arena.alloc(matrixBytes);
+  const adam = { mIn: 0, vIn: 0, mOut: 0, vOut: 0, tIn: 0, tOut: 0 };
+  if (params.optimizer === "adam") {
+    adam.mIn = arena.alloc(matrixBytes);
+    adam.vIn = arena.alloc(matrixBytes);
+    adam.mOut = arena.alloc(matrixBytes);
+    adam.vOut = arena.alloc(matrixBytes);
+    adam.tIn = arena.alloc(V * 4);
+    adam.tOut = arena.alloc(V * 4);
+  }
+  arena.fillSigmoidTable(sigmoid);
+  const prng = new Prng(params.seed);
+  const inputView = arena.f32(input, V * D);
+  const scale = (2 * INIT_SCALE) / D;
+  for (let i = 0; i < inputView.length; i++) {
+    inputView[i] = (prng.random() - 0.5) * scale;
+  }
+  return { sigmoid, input, output, adam };
+}
+
+function modelFrom(
+  arena: KernelArena,
+  layout: TrainLayout,
+  vocab: Vocabulary,
+  params: TrainParams,
+): Model {
+  const n = vocab.size * params.dim;
+  return new Model({
+    vocab,
+    dim: params.dim,
+    input: arena.f32(layout.input, n).slice(),
+    output: arena.f32(layout.output, n).slice(),
+    params,
+  });
+}
+
+/**
+ * Splits sessions into `parts` contiguous ranges with about equal token counts.
+ *
+ * @param offsets Session offsets.
+ * @param parts Number of ranges.
+ * @returns `[first, last)` session ranges covering every session once.
+ */
+export function splitSessions(
+  offsets: Int32Array,
+  parts: number,
+): [number, number][] {
+  const sessions = offsets.length - 1;
+  const total = offsets[sessions] ?? 0;
+  const ranges: [number, number][] = [];
+  let first = 0;
+  for (let p = 1; p <= parts; p++) {
+    let last = first;
+    if (p === parts) {
+      last = sessions;
+    } else {
+      const target = (total * p) / parts;
+      while (last < sessions && offsets[last + 1]! <= target) last++;
+    }
+    ranges.push([first, last]);
+    first = last;
+  }
+  return ranges;
+}
+
+function progressOf(
+  epoch: number,
+  epochs: number,
+  done: number,
+  total: number,
+  start: number,
+  now: number,
+  lossSum: number,
+  pairs: number,
+  lr: number,
+  epochDone: boolean,
+): TrainProgress {
+  const seconds = (now - start) / 1000;
+  return {
+    epoch,
+    epochs,
+    tokensDone: done,
+    tokensTotal: total,
+    tokensPerSecond: seconds > 0 ? done / seconds : 0,
+    meanLoss: pairs > 0 ? lossSum / pairs : 0,
+    lr,
+    seconds,
+    epochDone,
+  };
+}
+
+function encodeGlobalContext(
+  vocab: Vocabulary,
+  corpus: Corpus,
+  global: readonly (string | undefined)[] | undefined,
+): Int32Array | undefined {
+  if (global === undefined) return undefined;
+  const sessions = corpus.offsets.length - 1;
+  if (global.length !== sessions) {
+    throw new TypeError(
+      `Cannot train: globalContext has ${global.length} entries for ${sessions} sessions`,
+    );
+  }
+  const out = new Int32Array(sessions);
+  for (let s = 0; s < sessions; s++) {
+    const account = global[s];
+    out[s] = account === undefined ? -1 : vocab.index(account) ?? -1;
+  }
+  return out;
+}
