@@ -7,7 +7,7 @@
  */
 
 import type { KernelExports, Ptr } from "./kernel/_kernel.ts";
-import { PairStream } from "./pairs.ts";
+import type { PairStream } from "./pairs.ts";
 import type { TrainParams } from "./train_options.ts";
 
 /** Where the trainer's regions live in kernel memory. */

@@ -24,7 +24,7 @@ import {
   type TrainOptions,
   type TrainParams,
 } from "./train_options.ts";
-import { Vocabulary } from "./vocab.ts";
+import type { Vocabulary } from "./vocab.ts";
 import { KernelArena, SIGMOID_TABLE_BYTES } from "./kernel/_kernel.ts";
 import {
   batchBytes,
