@@ -555,3 +555,70 @@ export function findColumn(
   }
   return -1;
 }
+
+/**
+ * Parses one JSONL line that must hold a JSON object.
+ *
+ * @param text The line.
+ * @param what What the object describes, for the error message.
+ * @param file Input name for errors.
+ * @param line 1-based line number for errors.
+ * @returns The object.
+ */
+export function parseJsonObject(
+  text: string,
+  what: string,
+  file: string,
+  line: number,
+): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(
+      { file, line },
+      `invalid JSON: ${(error as Error).message}`,
+    );
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new InputError(
+      { file, line },
+      `expected a JSON object describing ${what}`,
+    );
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Reads a required, non-empty string field.
+ *
+ * @param record The parsed record.
+ * @param names Accepted field names, in order of preference.
+ * @param file Input name for errors.
+ * @param line 1-based line number for errors.
+ * @returns The string.
+ */
+export function requireString(
+  record: Record<string, unknown>,
+  names: readonly string[],
+  file: string,
+  line: number,
+): string {
+  let value: unknown;
+  for (const name of names) {
+    value = record[name];
+    if (value !== undefined) break;
+  }
+  if (value === undefined) {
+    throw new InputError({ file, line }, `missing field "${names[0]}"`);
+  }
+  if (typeof value !== "string" || value === "") {
+    throw new InputError(
+      { file, line },
+      `expected "${names[0]}" to be a non-empty string, got ${
+        JSON.stringify(value)
+      }`,
+    );
+  }
+  return value;
+}
