@@ -12,6 +12,7 @@
  * @module
  */
 
+import { writeFileAtomic } from "./_atomic.ts";
 import {
   element,
   escapeXml,
@@ -188,7 +189,8 @@ export function plot(
 
 /**
  * Draws embeddings with {@linkcode plot} and writes the SVG to `path`
- * atomically: to a temporary file beside it, then renamed over it.
+ * atomically: to a temporary file beside it, flushed, then renamed over it,
+ * so a reader never sees half a map.
  *
  * @example
  * ```ts
@@ -212,20 +214,7 @@ export async function plotToFile(
   path: string,
   options: PlotOptions = {},
 ): Promise<void> {
-  const svg = plot(input, options);
-  // The suffix only keeps concurrent writers apart; it is part of no result.
-  const suffix = Array.from(
-    crypto.getRandomValues(new Uint8Array(6)),
-    (b) => b.toString(16).padStart(2, "0"),
-  ).join("");
-  const temporary = `${path}.tmp-${suffix}`;
-  try {
-    await Deno.writeTextFile(temporary, svg);
-    await Deno.rename(temporary, path);
-  } catch (error) {
-    await Deno.remove(temporary).catch(ignore);
-    throw error;
-  }
+  await writeFileAtomic(path, plot(input, options));
 }
 
 interface PlotData {
@@ -276,8 +265,6 @@ interface Box {
   right: number;
   bottom: number;
 }
-
-function ignore(): void {}
 
 function isModel(input: PlotInput | PlotModel): input is PlotModel {
   return typeof input === "object" && input !== null && "vocab" in input &&
