@@ -75,7 +75,8 @@ export interface BuiltCorpus {
 /**
  * Builds the vocabulary and the corpus from sessions in one pass.
  *
- * @param sessions Sessions, for example from `readSessions`.
+ * @param sessions Sessions, for example from `readSessions`, or plain arrays
+ *   of account ids.
  * @param options Minimum count, maximum vocabulary size, or a fixed vocabulary.
  * @returns The vocabulary, the corpus and what was read.
  *
@@ -94,13 +95,15 @@ export interface BuiltCorpus {
  * ```
  */
 export async function buildCorpus(
-  sessions: AsyncIterable<Session> | Iterable<Session>,
+  sessions:
+    | AsyncIterable<Session | readonly string[]>
+    | Iterable<Session | readonly string[]>,
   options: BuildCorpusOptions = {},
 ): Promise<BuiltCorpus> {
   const builder = new CorpusBuilder(options);
   const dictionary = new StringDictionary();
   for await (const session of sessions) {
-    builder.addSession(dictionary, session.accounts);
+    builder.addSession(dictionary, accountsOf(session));
   }
   return builder.finish(dictionary.words);
 }
@@ -124,18 +127,13 @@ export async function buildCorpus(
  * ```
  */
 export function buildCorpusSync(
-  sessions: Iterable<Session> | Iterable<readonly string[]>,
+  sessions: Iterable<Session | readonly string[]>,
   options: BuildCorpusOptions = {},
 ): BuiltCorpus {
   const builder = new CorpusBuilder(options);
   const dictionary = new StringDictionary();
   for (const session of sessions) {
-    builder.addSession(
-      dictionary,
-      Array.isArray(session)
-        ? session as readonly string[]
-        : (session as Session).accounts,
-    );
+    builder.addSession(dictionary, accountsOf(session));
   }
   return builder.finish(dictionary.words);
 }
@@ -176,6 +174,12 @@ export async function buildCorpusFromText(
     builder.addTextBlock(dictionary, block.bytes);
   }
   return builder.finish(dictionary.words());
+}
+
+function accountsOf(session: Session | readonly string[]): readonly string[] {
+  return Array.isArray(session)
+    ? session as readonly string[]
+    : (session as Session)?.accounts;
 }
 
 /** Provisional ids for account strings, in order of first sight. */

@@ -188,3 +188,10 @@ Deno.test("buildCorpusFromText() encodes against a given vocabulary", async () =
   assert.deepEqual([...built.corpus.ids], [1, 0]);
   assert.deepEqual([...built.corpus.offsets], [0, 2, 2]);
 });
+
+Deno.test("buildCorpus() accepts plain arrays of account ids", async () => {
+  const built = await buildCorpus([["a", "b"], { accounts: ["b"] }]);
+  assert.deepEqual(built.vocab.words, ["b", "a"]);
+  assert.deepEqual([...built.corpus.ids], [1, 0, 0]);
+  assert.deepEqual([...built.corpus.offsets], [0, 2, 3]);
+});
