@@ -131,3 +131,38 @@ Deno.test("pca() rejects bad shapes and component counts", () => {
     /Cannot run PCA: row 0 holds NaN/,
   );
 });
+
+Deno.test("pcaWithInfo() returns eigenvectors of the sample covariance", () => {
+  const dim = 7;
+  const rows = 120;
+  const data = elongated(rows, dim, unitDirection(dim, 15), 16);
+  const info = pcaWithInfo(data, rows, dim, 3);
+  // Covariance computed here, independently, in the two-pass textbook way.
+  const mean = new Float64Array(dim);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < dim; j++) mean[j]! += data[r * dim + j]! / rows;
+  }
+  const cov = new Float64Array(dim * dim);
+  for (let a = 0; a < dim; a++) {
+    for (let b = 0; b < dim; b++) {
+      let sum = 0;
+      for (let r = 0; r < rows; r++) {
+        sum += (data[r * dim + a]! - mean[a]!) *
+          (data[r * dim + b]! - mean[b]!);
+      }
+      cov[a * dim + b] = sum / (rows - 1);
+    }
+  }
+  for (let c = 0; c < 3; c++) {
+    const v = info.components.subarray(c * dim, (c + 1) * dim);
+    const lambda = info.explainedVariance[c]!;
+    for (let a = 0; a < dim; a++) {
+      let cv = 0;
+      for (let b = 0; b < dim; b++) cv += cov[a * dim + b]! * v[b]!;
+      assert.ok(
+        Math.abs(cv - lambda * v[a]!) < 1e-6 * lambda,
+        `component ${c}`,
+      );
+    }
+  }
+});
