@@ -25,6 +25,8 @@ const KEEP_ALL = 0x7fffffff;
 const DEFAULT_EXPONENT = 0.75;
 /** Default share of hard negatives in the `mixed` sampler. */
 const DEFAULT_HARD_FRACTION = 0.5;
+/** Random numbers generated per refill of a {@linkcode RandomBlock}. */
+const RANDOM_BLOCK = 1024;
 /** Rejection attempts before a hard draw switches to its exact fallback. */
 const MAX_REJECTIONS = 16;
 /** The valid sampler names, in documentation order. */
@@ -329,7 +331,6 @@ export function createSampler(
       return new MixedSampler(
         new HardSampler(unigramWeights(counts, exponent), prng),
         hardFraction,
-        prng,
       );
     default:
       throw new RangeError(
@@ -375,7 +376,8 @@ class HardSampler implements NegativeSampler {
   readonly usesSession = true;
   /** The unweighted table over all accounts, used for rejection. */
   readonly all: AliasTable;
-  #prng: Prng;
+  /** The generator, shared with a {@linkcode MixedSampler} around this one. */
+  readonly random: RandomBlock;
   #weights: Float64Array;
   #positive: number;
   #stamp: Int32Array;
@@ -389,7 +391,7 @@ class HardSampler implements NegativeSampler {
 
   constructor(weights: Float64Array, prng: Prng) {
     this.all = AliasTable.fromWeights(weights);
-    this.#prng = prng;
+    this.random = new RandomBlock(prng);
     this.#weights = weights;
     let positive = 0;
     for (let i = 0; i < weights.length; i++) if (weights[i]! > 0) positive++;
@@ -447,10 +449,10 @@ class HardSampler implements NegativeSampler {
     const alias = table.alias;
     const stamp = this.#stamp;
     const mark = this.#current;
-    const prng = this.#prng;
+    const random = this.random;
     for (let r = 0; r < MAX_REJECTIONS; r++) {
-      const i = Math.floor((prng.u32() >>> 1) * size / TWO_POW_31);
-      const x = (prng.u32() >>> 1) < threshold[i]! ? i : alias[i]!;
+      const i = Math.floor(random.next31() * size / TWO_POW_31);
+      const x = random.next31() < threshold[i]! ? i : alias[i]!;
       if (stamp[x] !== mark && x !== center) return x;
     }
     return this.#drawAllowedExact(center);
@@ -464,7 +466,7 @@ class HardSampler implements NegativeSampler {
     const length = this.#allowedLength;
     const total = cum[length - 1]!;
     for (let r = 0; r < MAX_REJECTIONS; r++) {
-      const u = this.#prng.random() * total;
+      const u = this.random.unit() * total;
       let lo = 0;
       let hi = length - 1;
       while (lo < hi) {
@@ -508,10 +510,9 @@ class HardSampler implements NegativeSampler {
 
   /** Frequency-weighted draw from every account but the center. */
   #drawNotCenter(center: number): number {
-    const table = this.all;
-    const prng = this.#prng;
+    const random = this.random;
     for (let r = 0; r < MAX_REJECTIONS; r++) {
-      const x = table.sample(prng);
+      const x = random.alias(this.all);
       if (x !== center) return x;
     }
     // The center holds nearly all the weight: scan exactly.
@@ -521,7 +522,7 @@ class HardSampler implements NegativeSampler {
       if (id !== center) total += weights[id]!;
     }
     if (total > 0) {
-      let u = prng.random() * total;
+      let u = random.unit() * total;
       let last = -1;
       for (let id = 0; id < weights.length; id++) {
         if (id === center || !(weights[id]! > 0)) continue;
@@ -533,7 +534,7 @@ class HardSampler implements NegativeSampler {
     }
     const size = weights.length;
     if (size < 2) return -1;
-    const x = prng.int(size - 1);
+    const x = Math.floor(random.unit() * (size - 1));
     return x >= center ? x + 1 : x;
   }
 }
@@ -545,12 +546,10 @@ class MixedSampler implements NegativeSampler {
   readonly usesSession = true;
   #hard: HardSampler;
   #hardFraction: number;
-  #prng: Prng;
 
-  constructor(hard: HardSampler, hardFraction: number, prng: Prng) {
+  constructor(hard: HardSampler, hardFraction: number) {
     this.#hard = hard;
     this.#hardFraction = hardFraction;
-    this.#prng = prng;
   }
 
   beginSession(ids: Int32Array, start: number, end: number): void {
@@ -566,12 +565,71 @@ class MixedSampler implements NegativeSampler {
   ): void {
     const hard = this.#hard;
     const table = hard.all;
-    const prng = this.#prng;
+    const random = hard.random;
     const fraction = this.#hardFraction;
     for (let k = 0; k < n; k++) {
-      out[offset + k] = prng.random() < fraction
+      out[offset + k] = random.unit() < fraction
         ? hard.drawOne(center, n)
-        : table.sample(prng);
+        : random.alias(table);
     }
+  }
+}
+
+/**
+ * Random 31-bit numbers drawn in blocks from a xoshiro128** state seeded by a
+ * {@linkcode Prng}; keeps the state in an Int32Array so hot loops do not box
+ * numbers.
+ */
+class RandomBlock {
+  readonly values = new Int32Array(RANDOM_BLOCK);
+  #pos = RANDOM_BLOCK;
+  #state = new Int32Array(4);
+
+  constructor(prng: Prng) {
+    const state = this.#state;
+    for (let k = 0; k < 4; k++) state[k] = prng.u32();
+    if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0) state[0] = 1;
+  }
+
+  /** A uniform integer in `[0, 2^31)`. */
+  next31(): number {
+    if (this.#pos === RANDOM_BLOCK) this.#refill();
+    return this.values[this.#pos++]! >>> 1;
+  }
+
+  /** A uniform float in `[0, 1)`. */
+  unit(): number {
+    return this.next31() / TWO_POW_31;
+  }
+
+  /** One draw from an alias table. */
+  alias(table: AliasTable): number {
+    const i = Math.floor(this.next31() * table.size / TWO_POW_31);
+    return this.next31() < table.threshold[i]! ? i : table.alias[i]!;
+  }
+
+  #refill(): void {
+    const state = this.#state;
+    let s0 = state[0]!;
+    let s1 = state[1]!;
+    let s2 = state[2]!;
+    let s3 = state[3]!;
+    const out = this.values;
+    for (let k = 0; k < RANDOM_BLOCK; k++) {
+      const m = Math.imul(s1, 5);
+      out[k] = Math.imul((m << 7) | (m >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+    }
+    state[0] = s0;
+    state[1] = s1;
+    state[2] = s2;
+    state[3] = s3;
+    this.#pos = 0;
   }
 }
