@@ -9,7 +9,9 @@ import {
 import {
   dotRowsRef,
   logSigmoidRef,
+  normalizeRowsRef,
   sgnsPairLossRef,
+  sgnsStepAdamRef,
   sgnsStepRef,
   sigmoidRef,
   topKRef,
@@ -357,6 +359,239 @@ Deno.test("`topKDotF32()` breaks ties by lower row index", () => {
     const got = runTopK(s, rows, 2, k);
     assert.deepEqual(got.indices, topKRef(s.scores, k).indices);
   }
+});
+
+Deno.test("`sgnsStepAdamF32()` matches the reference for tail dims and repeated rows", () => {
+  const nNeg = 4;
+  const [lr, beta1, beta2, eps] = [0.01, 0.9, 0.999, 1e-8];
+  for (const dim of [1, 3, 7, 16, 100]) {
+    const vocab = 6;
+    const b = makeBatch(100 + dim, vocab, dim, 150, nNeg);
+    const a = b.arena;
+    const ptr = {
+      mIn: a.alloc(vocab * dim * 4),
+      vIn: a.alloc(vocab * dim * 4),
+      mOut: a.alloc(vocab * dim * 4),
+      vOut: a.alloc(vocab * dim * 4),
+      tIn: a.alloc(vocab * 4),
+      tOut: a.alloc(vocab * 4),
+    };
+    const state = {
+      mIn: new Float32Array(vocab * dim),
+      vIn: new Float32Array(vocab * dim),
+      mOut: new Float32Array(vocab * dim),
+      vOut: new Float32Array(vocab * dim),
+      tIn: new Int32Array(vocab),
+      tOut: new Int32Array(vocab),
+    };
+    // Two calls: the second continues from the step counts of the first.
+    let maxLoss = 0;
+    for (let call = 0; call < 2; call++) {
+      const loss = a.kernel.sgnsStepAdamF32(
+        b.ptrs.inM,
+        b.ptrs.outM,
+        ptr.mIn,
+        ptr.vIn,
+        ptr.mOut,
+        ptr.vOut,
+        ptr.tIn,
+        ptr.tOut,
+        b.ptrs.centers,
+        b.ptrs.contexts,
+        b.ptrs.negs,
+        b.centers.length,
+        nNeg,
+        dim,
+        lr,
+        beta1,
+        beta2,
+        eps,
+        b.ptrs.grad,
+        b.ptrs.table,
+      );
+      const refLoss = sgnsStepAdamRef(
+        b.inM,
+        b.outM,
+        state,
+        b.centers,
+        b.contexts,
+        b.negs,
+        nNeg,
+        dim,
+        lr,
+        beta1,
+        beta2,
+        eps,
+      );
+      maxLoss = Math.max(maxLoss, Math.abs(loss - refLoss) / refLoss);
+    }
+    const dIn = maxAbsDiff(a.f32(b.ptrs.inM, b.inM.length), b.inM);
+    const dOut = maxAbsDiff(a.f32(b.ptrs.outM, b.outM.length), b.outM);
+    assert.deepEqual(a.i32(ptr.tIn, vocab), state.tIn);
+    assert.deepEqual(a.i32(ptr.tOut, vocab), state.tOut);
+    assert.ok(state.tOut.some((t) => t > 50), "rows repeat");
+    assert.ok(dIn < 2e-4, `dim ${dim}: max |Δ in| ${dIn}`);
+    assert.ok(dOut < 2e-4, `dim ${dim}: max |Δ out| ${dOut}`);
+    assert.ok(
+      maxLoss < 1e-5,
+      `dim ${dim}: relative loss difference ${maxLoss}`,
+    );
+  }
+});
+
+Deno.test("`normalizeRowsF32()` gives unit rows and keeps zero rows zero", () => {
+  for (const dim of [1, 3, 7, 16, 100]) {
+    const prng = new Prng(dim);
+    const rows = 9;
+    const arena = new KernelArena();
+    const data = randomFloats(prng, rows * dim, 3);
+    data.fill(0, 2 * dim, 3 * dim);
+    const src = copyIn(arena, data);
+    const dst = arena.alloc(data.byteLength);
+    arena.kernel.normalizeRowsF32(dst, src, rows, dim);
+    const out = arena.f32(dst, rows * dim);
+    const diff = maxAbsDiff(out, normalizeRowsRef(data, rows, dim));
+    assert.ok(diff < 1e-6, `dim ${dim}: max difference ${diff}`);
+    assert.ok(out.subarray(2 * dim, 3 * dim).every((x) => x === 0));
+    for (let r = 0; r < rows; r++) {
+      if (r === 2) continue;
+      const row = out.subarray(r * dim, (r + 1) * dim);
+      const norm = Math.sqrt(row.reduce((sum, x) => sum + x * x, 0));
+      assert.ok(Math.abs(norm - 1) < 1e-6, `dim ${dim} row ${r}: norm ${norm}`);
+    }
+    // In place gives the same result.
+    arena.kernel.normalizeRowsF32(src, src, rows, dim);
+    assert.deepEqual(arena.f32(src, rows * dim), arena.f32(dst, rows * dim));
+  }
+});
+
+Deno.test("`topKDotBatchF32()` equals one `topKDotF32()` per query", () => {
+  for (
+    const [rows, dim, k, nQueries] of [[300, 7, 10, 37], [200, 64, 5, 9], [
+      10,
+      3,
+      15,
+      6,
+    ], [50, 16, 0, 4]]
+  ) {
+    const prng = new Prng(rows! * dim!);
+    const arena = new KernelArena();
+    const mat = copyIn(arena, randomFloats(prng, rows! * dim!, 1));
+    const queries = copyIn(arena, randomFloats(prng, nQueries! * dim!, 1));
+    const size = Math.max(1, nQueries! * k!) * 4;
+    const idx = arena.alloc(size);
+    const score = arena.alloc(size);
+    arena.i32(idx, size / 4).fill(777);
+    arena.kernel.topKDotBatchF32(
+      idx,
+      score,
+      mat,
+      queries,
+      nQueries!,
+      rows!,
+      dim!,
+      k!,
+    );
+    const one = arena.alloc(Math.max(1, k!) * 4);
+    const oneScore = arena.alloc(Math.max(1, k!) * 4);
+    for (let q = 0; q < nQueries!; q++) {
+      arena.kernel.topKDotF32(
+        one,
+        oneScore,
+        mat,
+        queries + q * dim! * 4,
+        rows!,
+        dim!,
+        k!,
+      );
+      assert.deepEqual(
+        arena.i32(idx + q * k! * 4, k!),
+        arena.i32(one, k!),
+        `query ${q}`,
+      );
+      assert.deepEqual(
+        arena.f32(score + q * k! * 4, k!),
+        arena.f32(oneScore, k!),
+      );
+    }
+    if (k === 0) assert.equal(arena.i32(idx, 1)[0], 777);
+  }
+});
+
+Deno.test("`topKDotI8()` recalls at least 95% of the exact top 10", () => {
+  const rows = 2000;
+  const prng = new Prng(8);
+  for (const dim of [7, 64, 100]) {
+    const arena = new KernelArena();
+    const data = randomFloats(prng, rows * dim, 1);
+    const mat = copyIn(arena, data);
+    const matI8 = arena.alloc(rows * dim);
+    const scales = arena.alloc(rows * 4);
+    arena.kernel.quantizeRowsI8(matI8, scales, mat, rows, dim);
+    // Dequantised values are within half a step of the originals.
+    const q = arena.i8(matI8, rows * dim);
+    const s = arena.f32(scales, rows);
+    let worst = 0;
+    for (let i = 0; i < rows * dim; i++) {
+      const step = s[Math.floor(i / dim)]!;
+      worst = Math.max(worst, Math.abs(q[i]! * step - data[i]!) / step);
+    }
+    assert.ok(worst <= 0.5 + 1e-3, `dim ${dim}: max error ${worst} steps`);
+
+    let hits = 0;
+    const queries = 20;
+    const query = arena.alloc(dim * 4);
+    const queryI8 = arena.alloc(dim);
+    const queryScale = arena.alloc(4);
+    const exact = arena.alloc(rows * 4);
+    const idx = arena.alloc(40);
+    const score = arena.alloc(40);
+    for (let t = 0; t < queries; t++) {
+      arena.f32(query, dim).set(randomFloats(prng, dim, 1));
+      arena.kernel.quantizeRowsI8(queryI8, queryScale, query, 1, dim);
+      arena.kernel.dotRowsF32(exact, mat, query, rows, dim);
+      const want = new Set(topKRef(arena.f32(exact, rows), 10).indices);
+      const n = arena.kernel.topKDotI8(
+        idx,
+        score,
+        matI8,
+        scales,
+        queryI8,
+        arena.f32(queryScale, 1)[0]!,
+        rows,
+        dim,
+        10,
+      );
+      assert.equal(n, 10);
+      for (const i of arena.i32(idx, 10)) if (want.has(i)) hits++;
+    }
+    const recall = hits / (queries * 10);
+    assert.ok(recall >= 0.95, `dim ${dim}: recall@10 ${recall}`);
+  }
+});
+
+Deno.test("`quantizeRowsI8()` keeps zero rows zero", () => {
+  const arena = new KernelArena();
+  const src = copyIn(
+    arena,
+    Float32Array.of(0, 0, 0, 0, 0, 1, -2, 0.5, 0.25, -1),
+  );
+  const dst = arena.alloc(10);
+  const scales = arena.alloc(8);
+  arena.kernel.quantizeRowsI8(dst, scales, src, 2, 5);
+  assert.deepEqual([...arena.i8(dst, 10)], [
+    0,
+    0,
+    0,
+    0,
+    0,
+    64,
+    -127,
+    32,
+    16,
+    -64,
+  ]);
+  assert.deepEqual([...arena.f32(scales, 2)], [0, Math.fround(2 / 127)]);
 });
 
 Deno.test("`KernelArena` views after growth see the same data", () => {

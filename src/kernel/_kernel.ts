@@ -42,6 +42,78 @@ export interface KernelExports {
     gradScratch: Ptr,
     sigmoidTable: Ptr,
   ): number;
+  /**
+   * Trains a batch of skip-gram pairs with Adam: per-row moments
+   * (`firstIn`/`secondIn` shaped like the input matrix, `firstOut`/`secondOut`
+   * like the output matrix) and an i32 step count per row (`stepsIn`,
+   * `stepsOut`) for bias correction. Output rows are updated when visited,
+   * the center row at the end of its pair. `gradScratch` is f32[dim].
+   * Returns the summed loss of the batch.
+   */
+  sgnsStepAdamF32(
+    inMatrix: Ptr,
+    outMatrix: Ptr,
+    firstIn: Ptr,
+    secondIn: Ptr,
+    firstOut: Ptr,
+    secondOut: Ptr,
+    stepsIn: Ptr,
+    stepsOut: Ptr,
+    centers: Ptr,
+    contexts: Ptr,
+    negatives: Ptr,
+    nPairs: number,
+    nNegatives: number,
+    dim: number,
+    learningRate: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    gradScratch: Ptr,
+    sigmoidTable: Ptr,
+  ): number;
+  /** L2-normalises each row of `source` into `target` (may be the same); zero rows stay zero. */
+  normalizeRowsF32(target: Ptr, source: Ptr, rows: number, dim: number): void;
+  /**
+   * `topKDotF32` for `nQueries` queries (`nQueries` × `dim`), outputs
+   * `nQueries` × `k`, streaming the matrix once per block of queries.
+   */
+  topKDotBatchF32(
+    outIndices: Ptr,
+    outScores: Ptr,
+    matrix: Ptr,
+    queries: Ptr,
+    nQueries: number,
+    rows: number,
+    dim: number,
+    k: number,
+  ): void;
+  /**
+   * Symmetric per-row int8 quantisation: `target` (`rows` × `dim` i8) and
+   * `scales` (f32[rows]) with `source[r][i] ≈ scales[r] · target[r][i]`.
+   */
+  quantizeRowsI8(
+    target: Ptr,
+    scales: Ptr,
+    source: Ptr,
+    rows: number,
+    dim: number,
+  ): void;
+  /**
+   * `topKDotF32` over an int8 matrix from `quantizeRowsI8`, scoring
+   * `dot(row, queryI8) · scales[row] · queryScale`. Returns min(k, rows).
+   */
+  topKDotI8(
+    outIndices: Ptr,
+    outScores: Ptr,
+    matrixI8: Ptr,
+    scales: Ptr,
+    queryI8: Ptr,
+    queryScale: number,
+    rows: number,
+    dim: number,
+    k: number,
+  ): number;
   /** Writes `out[r] = matrix[r] · query` for every row. */
   dotRowsF32(
     out: Ptr,

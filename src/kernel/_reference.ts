@@ -243,3 +243,177 @@ export function topKRef(
   const indices = order.slice(0, Math.max(0, k));
   return { indices, scores: indices.map((i) => scores[i]!) };
 }
+
+/** Adam hyper-parameters of {@linkcode sgnsStepAdamRef}. */
+export interface AdamRefState {
+  /** First moments, shaped like `inM`. */
+  mIn: FloatArray;
+  /** Second moments, shaped like `inM`. */
+  vIn: FloatArray;
+  /** First moments, shaped like `outM`. */
+  mOut: FloatArray;
+  /** Second moments, shaped like `outM`. */
+  vOut: FloatArray;
+  /** Step count per input row. */
+  tIn: Int32Array;
+  /** Step count per output row. */
+  tOut: Int32Array;
+}
+
+function adamRow(
+  w: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  at: number,
+  grad: (d: number) => number,
+  dim: number,
+  lr: number,
+  beta1: number,
+  beta2: number,
+  eps: number,
+  step: number,
+): void {
+  const bc1 = 1 - Math.pow(beta1, step);
+  const bc2 = 1 - Math.pow(beta2, step);
+  for (let d = 0; d < dim; d++) {
+    const g = grad(d);
+    const mm = beta1 * m[at + d]! + (1 - beta1) * g;
+    const vv = beta2 * v[at + d]! + (1 - beta2) * g * g;
+    m[at + d] = mm;
+    v[at + d] = vv;
+    w[at + d] = w[at + d]! - lr * (mm / bc1) / (Math.sqrt(vv / bc2) + eps);
+  }
+}
+
+/**
+ * Adam over a batch of skip-gram pairs, like `sgnsStepAdamF32`: per-row
+ * moments and step counts; each output row is updated when visited (after
+ * its contribution to the center's gradient is taken), the center row at the
+ * end of its pair.
+ *
+ * @param inM Input vectors.
+ * @param outM Output vectors.
+ * @param state Moments and step counts, updated in place.
+ * @param centers Center row per pair.
+ * @param contexts Context row per pair.
+ * @param negs `nNeg` negative rows per pair (-1 and the context skipped).
+ * @param nNeg Negatives per pair.
+ * @param dim Vector length.
+ * @param lr Learning rate.
+ * @param beta1 First-moment decay.
+ * @param beta2 Second-moment decay.
+ * @param eps Denominator guard.
+ * @param exact Exact σ (default) or the kernel's table.
+ * @returns The summed loss before each target's update.
+ * @example
+ * ```ts
+ * import { sgnsStepAdamRef } from "./_reference.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const state = {
+ *   mIn: new Float32Array(1), vIn: new Float32Array(1),
+ *   mOut: new Float32Array(1), vOut: new Float32Array(1),
+ *   tIn: new Int32Array(1), tOut: new Int32Array(1),
+ * };
+ * const inM = Float32Array.of(0);
+ * const outM = Float32Array.of(1);
+ * sgnsStepAdamRef(inM, outM, state, Int32Array.of(0), Int32Array.of(0), new Int32Array(0), 0, 1, 0.1, 0.9, 0.999, 1e-8);
+ * // The first Adam step moves a row by about lr against its gradient's sign.
+ * assert.ok(Math.abs(inM[0]! - 0.1) < 1e-6);
+ * assert.deepEqual([...state.tIn], [1]);
+ * ```
+ */
+export function sgnsStepAdamRef(
+  inM: FloatArray,
+  outM: FloatArray,
+  state: AdamRefState,
+  centers: Int32Array,
+  contexts: Int32Array,
+  negs: Int32Array,
+  nNeg: number,
+  dim: number,
+  lr: number,
+  beta1: number,
+  beta2: number,
+  eps: number,
+  exact = true,
+): number {
+  let loss = 0;
+  const gradIn = new Float64Array(dim);
+  for (let i = 0; i < centers.length; i++) {
+    const c = centers[i]!;
+    const u = c * dim;
+    const ctx = contexts[i]!;
+    gradIn.fill(0);
+    for (let j = -1; j < nNeg; j++) {
+      const t = j < 0 ? ctx : negs[i * nNeg + j]!;
+      if (j >= 0 && (t < 0 || t === ctx)) continue;
+      const label = j < 0 ? 1 : 0;
+      const v = t * dim;
+      const f = dot(inM, u, outM, v, dim);
+      const e = sigmoidRef(f, exact) - label;
+      loss -= logSigmoidRef(label === 1 ? f : -f, exact);
+      for (let d = 0; d < dim; d++) gradIn[d] = gradIn[d]! + e * outM[v + d]!;
+      state.tOut[t] = state.tOut[t]! + 1;
+      adamRow(
+        outM,
+        state.mOut,
+        state.vOut,
+        v,
+        (d) => e * inM[u + d]!,
+        dim,
+        lr,
+        beta1,
+        beta2,
+        eps,
+        state.tOut[t]!,
+      );
+    }
+    state.tIn[c] = state.tIn[c]! + 1;
+    adamRow(
+      inM,
+      state.mIn,
+      state.vIn,
+      u,
+      (d) => gradIn[d]!,
+      dim,
+      lr,
+      beta1,
+      beta2,
+      eps,
+      state.tIn[c]!,
+    );
+  }
+  return loss;
+}
+
+/**
+ * L2-normalised copy of each row, like `normalizeRowsF32`; zero rows stay zero.
+ *
+ * @param src Row-major matrix, rows of `dim`.
+ * @param rows Row count.
+ * @param dim Vector length.
+ * @returns The normalised rows.
+ * @example
+ * ```ts
+ * import { normalizeRowsRef } from "./_reference.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const unit = normalizeRowsRef(Float32Array.of(3, 4, 0, 0), 2, 2);
+ * assert.ok(Math.abs(unit[0]! - 0.6) < 1e-12 && Math.abs(unit[1]! - 0.8) < 1e-12);
+ * assert.deepEqual([...unit.subarray(2)], [0, 0]);
+ * ```
+ */
+export function normalizeRowsRef(
+  src: FloatArray,
+  rows: number,
+  dim: number,
+): Float64Array {
+  const out = new Float64Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    const norm = Math.sqrt(dot(src, r * dim, src, r * dim, dim));
+    const scale = norm > 0 ? 1 / norm : 0;
+    for (let d = 0; d < dim; d++) out[r * dim + d] = src[r * dim + d]! * scale;
+  }
+  return out;
+}
