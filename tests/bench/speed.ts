@@ -1,0 +1,550 @@
+/**
+ * Training-speed and similarity-scan benchmark, side by side with the peers
+ * installed on this machine, printed as one markdown table.
+ *
+ * ```sh
+ * deno task bench                       # generated dense corpus, all installed peers
+ * deno task bench --tokens 1000000      # smaller corpus
+ * deno task bench --input sessions.txt  # your own sessions (text format)
+ * ```
+ *
+ * Every trainer gets the same corpus and settings (dim 100, window 5,
+ * negatives 5, sample 1e-3, 5 epochs, min count 1) and runs as a whole
+ * command (reading, vocabulary, training, writing vectors). Quality is
+ * next-item HitRate@20 on the held-out last 10% of sessions, computed for
+ * every trainer's vectors by this project's `evaluate()`.
+ *
+ * Peers (installed, never by this script): gensim (Debian `python3-gensim`),
+ * fastText (Debian `fasttext`), the word2vec C tool (not packaged: build it
+ * and set `WORD2VEC_BIN`), faiss (Debian `python3-faiss`) for the scans. The
+ * word2vec C tool with one thread trains only its first epoch (its end-of-file
+ * flag is never reset between epochs), so it is given the corpus repeated
+ * `epochs` times with `-iter 1`: the same passes, the same linear decay.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Prng } from "../../src/prng.ts";
+import { loadModel } from "../../src/model_io.ts";
+import { evaluate } from "../../src/evaluate.ts";
+import { KernelArena } from "../../src/kernel/_kernel.ts";
+
+const args = parseArgs({
+  args: Deno.args,
+  options: {
+    input: { type: "string" },
+    tokens: { type: "string", default: "3000000" },
+    epochs: { type: "string", default: "5" },
+    out: { type: "string", default: "bench-out" },
+    "skip-train": { type: "boolean", default: false },
+    "skip-scan": { type: "boolean", default: false },
+    rows: { type: "string", default: "1000000" },
+    python: { type: "string", default: "/usr/bin/python3" },
+  },
+});
+const OUT = args.values.out!;
+const EPOCHS = Number(args.values.epochs);
+const PY = args.values.python!;
+await Deno.mkdir(OUT, { recursive: true });
+
+interface Row {
+  tool: string;
+  threads: number;
+  seconds: number;
+  tokensPerSecond: number;
+  peakMb: number;
+  hitRate20: number | null;
+  note?: string;
+}
+
+function log(message: string): void {
+  console.error(message);
+}
+
+/** Writes a dense planted corpus: topics of accounts, sessions of 20–60 visits mostly within one topic. */
+async function generateCorpus(path: string, tokens: number): Promise<void> {
+  const prng = new Prng(2024);
+  const topics = 400;
+  const perTopic = 100;
+  const lines: string[] = [];
+  let n = 0;
+  const file = await Deno.open(path, {
+    write: true,
+    create: true,
+    truncate: true,
+  });
+  const enc = new TextEncoder();
+  while (n < tokens) {
+    const topic = prng.int(topics);
+    const len = 20 + prng.int(41);
+    const ids: string[] = [];
+    for (let i = 0; i < len; i++) {
+      const t = prng.random() < 0.9 ? topic : prng.int(topics);
+      // Zipf-like popularity within a topic.
+      const a = Math.min(
+        perTopic - 1,
+        Math.floor(perTopic * Math.pow(prng.random(), 2)),
+      );
+      ids.push(`a${t * perTopic + a}`);
+    }
+    lines.push(ids.join(" "));
+    n += len;
+    if (lines.length >= 10000) {
+      await file.write(enc.encode(lines.join("\n") + "\n"));
+      lines.length = 0;
+    }
+  }
+  if (lines.length > 0) await file.write(enc.encode(lines.join("\n") + "\n"));
+  file.close();
+}
+
+async function splitFile(
+  path: string,
+): Promise<{ train: string; test: string; trainTokens: number }> {
+  const text = await Deno.readTextFile(path);
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  const cut = Math.floor(lines.length * 0.9);
+  const train = `${OUT}/train.txt`;
+  const test = `${OUT}/test.txt`;
+  await Deno.writeTextFile(train, lines.slice(0, cut).join("\n") + "\n");
+  await Deno.writeTextFile(test, lines.slice(cut).join("\n") + "\n");
+  let trainTokens = 0;
+  for (const l of lines.slice(0, cut)) {
+    trainTokens += l.trim().split(/\s+/).length;
+  }
+  return { train, test, trainTokens };
+}
+
+/** Runs a command, polling its peak resident set size. */
+async function timed(
+  cmd: string,
+  cmdArgs: string[],
+  env?: Record<string, string>,
+): Promise<{ seconds: number; peakMb: number; ok: boolean; stderr: string }> {
+  const start = performance.now();
+  const child = new Deno.Command(cmd, {
+    args: cmdArgs,
+    stdout: "piped",
+    stderr: "piped",
+    env,
+  }).spawn();
+  let peakKb = 0;
+  const poll = setInterval(() => {
+    try {
+      const status = Deno.readTextFileSync(`/proc/${child.pid}/status`);
+      const m = status.match(/VmHWM:\s+(\d+)/);
+      if (m) peakKb = Math.max(peakKb, Number(m[1]));
+    } catch { /* exited */ }
+  }, 20);
+  const out = await child.output();
+  clearInterval(poll);
+  const seconds = (performance.now() - start) / 1000;
+  return {
+    seconds,
+    peakMb: peakKb / 1024,
+    ok: out.success,
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
+async function hitRate(vectors: string, test: string): Promise<number | null> {
+  try {
+    const model = await loadModel(vectors);
+    const sessions = (await Deno.readTextFile(test)).split("\n").filter((l) =>
+      l.trim() !== ""
+    ).map((l) => l.trim().split(/\s+/));
+    const report = evaluate(model, sessions, { k: [20] });
+    return report.metrics[0]!.hitRate;
+  } catch (error) {
+    log(`  evaluation failed: ${(error as Error).message}`);
+    return null;
+  }
+}
+
+async function which(cmd: string): Promise<string | null> {
+  try {
+    const out = await new Deno.Command("sh", {
+      args: ["-c", `command -v ${cmd}`],
+      stdout: "piped",
+    }).output();
+    const path = new TextDecoder().decode(out.stdout).trim();
+    return out.success && path ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+async function pythonHas(module: string): Promise<boolean> {
+  try {
+    const out = await new Deno.Command(PY, {
+      args: ["-c", `import ${module}`],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return out.success;
+  } catch {
+    return false;
+  }
+}
+
+const rows: Row[] = [];
+const settings = {
+  dim: 100,
+  window: 5,
+  negatives: 5,
+  sample: 1e-3,
+  epochs: EPOCHS,
+  minCount: 1,
+};
+
+if (!args.values["skip-train"]) {
+  let corpus = args.values.input;
+  if (corpus === undefined) {
+    corpus = `${OUT}/corpus.txt`;
+    log(
+      `generating a dense corpus of ${args.values.tokens} tokens in ${corpus}`,
+    );
+    await generateCorpus(corpus, Number(args.values.tokens));
+  }
+  const { train, test, trainTokens } = await splitFile(corpus);
+  const totalTokens = trainTokens * EPOCHS;
+  log(`train split: ${trainTokens} tokens × ${EPOCHS} epochs`);
+
+  for (const threads of [1, 2]) {
+    log(`explore2vec, ${threads} thread(s)`);
+    const model = `${OUT}/ours-${threads}.e2v`;
+    const r = await timed(Deno.execPath(), [
+      "run",
+      "-A",
+      new URL("../../src/cli.ts", import.meta.url).pathname,
+      "train",
+      "--input",
+      train,
+      "--out",
+      model,
+      "--dim",
+      "100",
+      "--window",
+      "5",
+      "--negatives",
+      "5",
+      "--sample",
+      "1e-3",
+      "--epochs",
+      String(EPOCHS),
+      "--min-count",
+      "1",
+      "--threads",
+      String(threads),
+    ]);
+    if (!r.ok) log(r.stderr);
+    rows.push({
+      tool: "explore2vec",
+      threads,
+      seconds: r.seconds,
+      tokensPerSecond: totalTokens / r.seconds,
+      peakMb: r.peakMb,
+      hitRate20: r.ok ? await hitRate(model, test) : null,
+    });
+  }
+
+  if (await pythonHas("gensim")) {
+    const script = `${OUT}/gensim_train.py`;
+    await Deno.writeTextFile(
+      script,
+      `import sys
+from gensim.models import Word2Vec
+m = Word2Vec(corpus_file=sys.argv[1], vector_size=100, window=5, negative=5, sample=1e-3, min_count=1, sg=1, workers=int(sys.argv[3]), epochs=int(sys.argv[4]), seed=1)
+m.wv.save_word2vec_format(sys.argv[2], binary=True)
+`,
+    );
+    for (const threads of [1, 2]) {
+      log(`gensim, ${threads} worker(s)`);
+      const vec = `${OUT}/gensim-${threads}.bin`;
+      const r = await timed(PY, [
+        script,
+        train,
+        vec,
+        String(threads),
+        String(EPOCHS),
+      ]);
+      if (!r.ok) log(r.stderr);
+      rows.push({
+        tool: "gensim 4 (corpus_file)",
+        threads,
+        seconds: r.seconds,
+        tokensPerSecond: totalTokens / r.seconds,
+        peakMb: r.peakMb,
+        hitRate20: r.ok ? await hitRate(vec, test) : null,
+      });
+    }
+  } else log("gensim not installed (Debian: python3-gensim): skipped");
+
+  const fasttext = await which("fasttext");
+  if (fasttext) {
+    for (const threads of [1, 2]) {
+      log(`fastText, ${threads} thread(s)`);
+      const prefix = `${OUT}/fasttext-${threads}`;
+      const r = await timed(fasttext, [
+        "skipgram",
+        "-input",
+        train,
+        "-output",
+        prefix,
+        "-dim",
+        "100",
+        "-ws",
+        "5",
+        "-neg",
+        "5",
+        "-t",
+        "1e-3",
+        "-epoch",
+        String(EPOCHS),
+        "-minCount",
+        "1",
+        "-minn",
+        "0",
+        "-maxn",
+        "0",
+        "-thread",
+        String(threads),
+        "-lr",
+        "0.025",
+        "-verbose",
+        "0",
+      ]);
+      if (!r.ok) log(r.stderr);
+      rows.push({
+        tool: "fastText",
+        threads,
+        seconds: r.seconds,
+        tokensPerSecond: totalTokens / r.seconds,
+        peakMb: r.peakMb,
+        hitRate20: r.ok ? await hitRate(`${prefix}.vec`, test) : null,
+      });
+    }
+  } else log("fastText not installed (Debian: fasttext): skipped");
+
+  const w2v = Deno.env.get("WORD2VEC_BIN") ?? await which("word2vec");
+  if (w2v) {
+    const repeated = `${OUT}/train-x${EPOCHS}.txt`;
+    const text = await Deno.readTextFile(train);
+    await Deno.writeTextFile(repeated, text.repeat(EPOCHS));
+    for (const threads of [1, 2]) {
+      log(`word2vec C tool, ${threads} thread(s)`);
+      const vec = `${OUT}/w2v-${threads}.bin`;
+      const r = await timed(w2v, [
+        "-train",
+        repeated,
+        "-output",
+        vec,
+        "-cbow",
+        "0",
+        "-size",
+        "100",
+        "-window",
+        "5",
+        "-negative",
+        "5",
+        "-hs",
+        "0",
+        "-sample",
+        "1e-3",
+        "-iter",
+        "1",
+        "-min-count",
+        "1",
+        "-threads",
+        String(threads),
+        "-binary",
+        "1",
+        "-alpha",
+        "0.025",
+      ]);
+      if (!r.ok) log(r.stderr);
+      rows.push({
+        tool: "word2vec C",
+        threads,
+        seconds: r.seconds,
+        tokensPerSecond: totalTokens / r.seconds,
+        peakMb: r.peakMb,
+        hitRate20: r.ok ? await hitRate(vec, test) : null,
+        note: `corpus ×${EPOCHS}, -iter 1`,
+      });
+    }
+  } else log("word2vec C tool not found (set WORD2VEC_BIN): skipped");
+}
+
+// ---- similarity scans ----
+interface ScanRow {
+  what: string;
+  ms: number;
+  note: string;
+}
+const scans: ScanRow[] = [];
+if (!args.values["skip-scan"]) {
+  const rowsN = Number(args.values.rows);
+  const dim = 64;
+  const arena = new KernelArena();
+  const mat = arena.alloc(rowsN * dim * 4);
+  const query = arena.alloc(dim * 4 * 1000);
+  const outIdx = arena.alloc(1000 * 10 * 4);
+  const outScore = arena.alloc(1000 * 10 * 4);
+  const prng = new Prng(5);
+  const m = arena.f32(mat, rowsN * dim);
+  for (let i = 0; i < m.length; i++) m[i] = prng.random() - 0.5;
+  const q = arena.f32(query, dim * 1000);
+  for (let i = 0; i < q.length; i++) q[i] = prng.random() - 0.5;
+  const bytes = rowsN * dim * 4;
+  // Bandwidth: best of several full reads of a same-size buffer (a copy reads and writes it).
+  const src = new Float32Array(rowsN * dim);
+  const dst = new Float32Array(rowsN * dim);
+  let copyBest = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    dst.set(src);
+    copyBest = Math.min(copyBest, performance.now() - t);
+  }
+  const gbps = (2 * bytes) / (copyBest / 1000) / 1e9;
+  const readMs = bytes / (gbps * 1e9) * 1000;
+  scans.push({
+    what: `memory bandwidth (copy, read+write)`,
+    ms: copyBest,
+    note: `${gbps.toFixed(1)} GB/s → reading ${
+      rowsN.toLocaleString("en-US")
+    }×${dim} f32 once: ${readMs.toFixed(1)} ms`,
+  });
+  const k = arena.kernel;
+  k.topKDotF32(outIdx, outScore, mat, query, 1000, dim, 10);
+  let best = Infinity;
+  for (let i = 0; i < 10; i++) {
+    const t = performance.now();
+    k.topKDotF32(outIdx, outScore, mat, query, rowsN, dim, 10);
+    best = Math.min(best, performance.now() - t);
+  }
+  scans.push({
+    what: "explore2vec single query, top-10",
+    ms: best,
+    note: `${(best / readMs).toFixed(2)}× one read of the matrix`,
+  });
+  const kernelAny = k as unknown as Record<string, (...a: number[]) => number>;
+  if (typeof kernelAny.topKDotBatchF32 === "function") {
+    const t = performance.now();
+    kernelAny.topKDotBatchF32(
+      outIdx,
+      outScore,
+      mat,
+      query,
+      1000,
+      rowsN,
+      dim,
+      10,
+    );
+    const ms = performance.now() - t;
+    scans.push({
+      what: "explore2vec 1,000 queries batched, top-10",
+      ms,
+      note: `${(1000 / (ms / 1000)).toFixed(0)} queries/s`,
+    });
+  }
+  if (await pythonHas("faiss")) {
+    const script = `${OUT}/faiss_scan.py`;
+    await Deno.writeTextFile(
+      script,
+      `import time, numpy as np, faiss, sys
+faiss.omp_set_num_threads(1)
+n, d = int(sys.argv[1]), 64
+rng = np.random.default_rng(5)
+x = (rng.random((n, d), dtype=np.float32) - 0.5)
+q = (rng.random((1000, d), dtype=np.float32) - 0.5)
+index = faiss.IndexFlatIP(d); index.add(x)
+index.search(q[:1], 10)
+best = min((lambda t: (index.search(q[:1], 10), time.perf_counter() - t)[1])(time.perf_counter()) for _ in range(10))
+t = time.perf_counter(); index.search(q, 10); batch = time.perf_counter() - t
+print(best * 1000, batch * 1000)
+`,
+    );
+    const out = await new Deno.Command(PY, {
+      args: [script, String(rowsN)],
+      stdout: "piped",
+      stderr: "piped",
+      env: { OMP_NUM_THREADS: "1" },
+    }).output();
+    const text = new TextDecoder().decode(out.stdout).trim().split(/\s+/).map(
+      Number,
+    );
+    if (out.success && text.length === 2) {
+      scans.push({
+        what: "faiss IndexFlatIP single query, top-10 (1 thread)",
+        ms: text[0]!,
+        note: "",
+      });
+      scans.push({
+        what: "faiss IndexFlatIP 1,000 queries, top-10 (1 thread)",
+        ms: text[1]!,
+        note: `${(1000 / (text[1]! / 1000)).toFixed(0)} queries/s`,
+      });
+    } else log(new TextDecoder().decode(out.stderr));
+  } else {log(
+      "faiss not installed (Debian: python3-faiss): scan comparison skipped",
+    );}
+}
+
+// ---- report ----
+const cpu =
+  (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.*)/)
+    ?.[1] ?? "unknown CPU";
+console.log(
+  `Machine: ${cpu}, ${navigator.hardwareConcurrency} cores; ${
+    new Date().toISOString().slice(0, 10)
+  }; Deno ${Deno.version.deno}\n`,
+);
+if (rows.length > 0) {
+  const c1 = rows.find((r) => r.tool === "word2vec C" && r.threads === 1);
+  const peers1 = rows.filter((r) =>
+    r.tool !== "explore2vec" && r.threads === 1
+  );
+  const ref = c1 ??
+    peers1.sort((a, b) => b.tokensPerSecond - a.tokensPerSecond)[0];
+  console.log(
+    `Training: dim ${settings.dim}, window ${settings.window}, negatives ${settings.negatives}, sample ${settings.sample}, ${settings.epochs} epochs, min count 1; whole command (read, train, write).`,
+  );
+  console.log(
+    `Ratios are against ${
+      ref ? `${ref.tool}, 1 thread` : "nothing (no peer installed)"
+    }.\n`,
+  );
+  console.log(
+    "| trainer | threads | seconds | tokens/s | × ref | peak RSS MB | HitRate@20 |",
+  );
+  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  for (const r of rows) {
+    const ratio = ref
+      ? (r.tokensPerSecond / ref.tokensPerSecond).toFixed(2)
+      : "–";
+    console.log(
+      `| ${r.tool}${r.note ? ` (${r.note})` : ""} | ${r.threads} | ${
+        r.seconds.toFixed(1)
+      } | ${
+        Math.round(r.tokensPerSecond).toLocaleString("en-US")
+      } | ${ratio} | ${r.peakMb.toFixed(0)} | ${
+        r.hitRate20 === null ? "–" : r.hitRate20.toFixed(4)
+      } |`,
+    );
+  }
+  console.log("");
+}
+if (scans.length > 0) {
+  console.log(
+    `Similarity scans: ${
+      Number(args.values.rows).toLocaleString("en-US")
+    } × 64 float32 vectors.\n`,
+  );
+  console.log("| scan | ms | note |");
+  console.log("|---|---:|---|");
+  for (const s of scans) {
+    console.log(`| ${s.what} | ${s.ms.toFixed(1)} | ${s.note} |`);
+  }
+}
