@@ -10,6 +10,7 @@ import { simulateWorld, type World } from "../src/simulate.ts";
 import { Model } from "../src/model.ts";
 import { Vocabulary } from "../src/vocab.ts";
 import { Prng } from "../src/prng.ts";
+import { trainSync } from "../src/train.ts";
 
 /** Embeddings planted from the world's topic mixes: topic directions plus noise. */
 function plantedModel(world: World, dim: number, seed: number): Model {
@@ -139,6 +140,21 @@ Deno.test("`PostScorer.train()` learns the simulator's actions well above chance
     const ours = auc(learned[action], labels[action]);
     assert.ok(ours > oracle - 0.06, `${action}: ${ours} vs oracle ${oracle}`);
   }
+});
+
+Deno.test("`PostScorer.train()` beats chance on embeddings trained from the sessions", () => {
+  const world = simulateWorld({
+    topics: 6,
+    accountsPerTopic: 12,
+    users: 150,
+    seed: 6,
+  });
+  const model = trainSync(world.sessions, { dim: 16, epochs: 3, seed: 2 });
+  const examples = buildScorerExamples(model, world);
+  const { report } = PostScorer.train(examples, { seed: 2 });
+  assert.ok(report.auc.like > 0.65, `like AUC ${report.auc.like}`);
+  assert.ok(report.auc.hide > 0.65, `hide AUC ${report.auc.hide}`);
+  assert.ok(report.auc.save > report.baselineAuc.save + 0.05);
 });
 
 Deno.test("`PostScorer.train()` is deterministic for a seed", () => {
