@@ -171,7 +171,7 @@ export async function buildCorpusFromText(
   const dictionary = new ByteDictionary();
   const blocks = readByteBlocks(source, { ...options, decode: false });
   for await (const block of blocks) {
-    builder.addTextBlock(dictionary, block.bytes);
+    builder.addTextBlock(dictionary, block.bytes, block.lineCount);
   }
   return builder.finish(dictionary.words());
 }
@@ -333,34 +333,54 @@ class CorpusBuilder {
    * Adds complete lines of UTF-8 text, one session per line, ids separated
    * by ASCII whitespace.
    */
-  addTextBlock(dictionary: ByteDictionary, bytes: Uint8Array): void {
+  addTextBlock(
+    dictionary: ByteDictionary,
+    bytes: Uint8Array,
+    lineCount: number,
+  ): void {
     const n = bytes.length;
+    // A block of n bytes holds at most n / 2 + 1 ids, so capacity is
+    // ensured once and the loop works on locals.
+    const maxTokens = this.#tokens + (n >>> 1) + 1;
+    while (this.#ids.length < maxTokens) this.#ids = grow(this.#ids);
+    while (this.#offsets.length < this.#sessions + lineCount + 2) {
+      this.#offsets = grow(this.#offsets);
+    }
+    const ids = this.#ids;
+    const offsets = this.#offsets;
+    let counts = this.#counts;
+    let tokens = this.#tokens;
+    let sessions = this.#sessions;
     let start = -1;
     let hash = FNV_OFFSET;
     let pendingLine = false;
-    for (let i = 0; i < n; i++) {
-      const c = bytes[i]!;
-      if (c > SPACE || (c < TAB || (c > CARRIAGE_RETURN && c < SPACE))) {
+    for (let i = 0; i <= n; i++) {
+      const c = i < n ? bytes[i]! : NEWLINE;
+      if (c > SPACE || c < TAB || (c > CARRIAGE_RETURN && c < SPACE)) {
         // Bytes other than ASCII whitespace belong to an id.
         if (start < 0) {
           start = i;
           hash = FNV_OFFSET;
-          pendingLine = true;
         }
         hash = Math.imul(hash ^ c, FNV_PRIME);
         continue;
       }
       if (start >= 0) {
-        this.#push(dictionary.id(bytes, start, i, hash));
+        const id = dictionary.id(bytes, start, i, hash);
+        if (id === counts.length) counts = this.#counts = grow(counts);
+        counts[id]!++;
+        ids[tokens++] = id;
         start = -1;
+        pendingLine = true;
       }
       if (c === NEWLINE) {
-        this.#endSession();
+        // The virtual newline after the block ends a last unterminated line.
+        if (i < n || pendingLine) offsets[++sessions] = tokens;
         pendingLine = false;
       } else pendingLine = true;
     }
-    if (start >= 0) this.#push(dictionary.id(bytes, start, n, hash));
-    if (pendingLine) this.#endSession();
+    this.#tokens = tokens;
+    this.#sessions = sessions;
   }
 
   #push(id: number): void {
