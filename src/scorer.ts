@@ -21,6 +21,7 @@
  */
 
 import { Prng } from "./prng.ts";
+import type { ActionScores } from "./rank.ts";
 import type { Model } from "./model.ts";
 import type { Interaction, Post, Session } from "./records.ts";
 
@@ -50,16 +51,6 @@ export interface ScorerExample {
   labels?: ScorerLabels;
 }
 
-/** Predicted probabilities of the three actions. */
-export interface ActionProbabilities {
-  /** P(like). */
-  like: number;
-  /** P(save). */
-  save: number;
-  /** P(hide). */
-  hide: number;
-}
-
 /** Options of {@linkcode PostScorer.train}. */
 export interface ScorerTrainOptions {
   /** Hidden units. Default `32`. */
@@ -83,11 +74,11 @@ export interface ScorerTrainOptions {
 /** Quality of a trained scorer, measured on the validation split. */
 export interface ScorerReport {
   /** Validation AUC per action (`NaN` when a split lacks positives or negatives). */
-  auc: ActionProbabilities;
+  auc: ActionScores;
   /** Validation AUC of the random baseline, for comparison. */
-  baselineAuc: ActionProbabilities;
+  baselineAuc: ActionScores;
   /** Mean validation binary cross-entropy per action. */
-  logLoss: ActionProbabilities;
+  logLoss: ActionScores;
   /** Examples trained on. */
   trainExamples: number;
   /** Examples held out. */
@@ -541,7 +532,7 @@ export class PostScorer {
    * @returns P(like), P(save), P(hide).
    * @throws {TypeError} When a vector's length is not `dim`.
    */
-  predict(example: ScorerExample): ActionProbabilities {
+  predict(example: ScorerExample): ActionScores {
     this.#encodeRaw(example, this.#x, 0);
     this.#standardize(this.#x);
     this.#forward(this.#x, 0);
@@ -555,8 +546,8 @@ export class PostScorer {
    * @param examples The examples.
    * @returns One prediction per example, in order.
    */
-  predictBatch(examples: Iterable<ScorerExample>): ActionProbabilities[] {
-    const out: ActionProbabilities[] = [];
+  predictBatch(examples: Iterable<ScorerExample>): ActionScores[] {
+    const out: ActionScores[] = [];
     for (const e of examples) out.push(this.predict(e));
     return out;
   }
@@ -765,7 +756,7 @@ export class RandomScorer {
    * @param _example Ignored.
    * @returns Uniform random P(like), P(save), P(hide).
    */
-  predict(_example?: ScorerExample): ActionProbabilities {
+  predict(_example?: ScorerExample): ActionScores {
     return {
       like: this.#prng.random(),
       save: this.#prng.random(),

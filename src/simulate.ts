@@ -19,6 +19,7 @@
  */
 
 import { Prng } from "./prng.ts";
+import type { ActionScores } from "./rank.ts";
 import type { Interaction, Post, Session } from "./records.ts";
 
 /** Options of {@linkcode simulateWorld}. Every field is optional. */
@@ -93,16 +94,6 @@ export interface WorldUser {
   follows: string[];
 }
 
-/** The true action probabilities of one user–post exposure. */
-export interface ActionProbabilities {
-  /** P(like). */
-  like: number;
-  /** P(save). */
-  save: number;
-  /** P(hide). */
-  hide: number;
-}
-
 /** A simulated world. */
 export interface World {
   /** Topic names, e.g. `"cats"`, `"travel"`. */
@@ -155,7 +146,7 @@ export interface World {
    * @param postId The post id.
    * @returns P(like), P(save), P(hide).
    */
-  trueProbabilities(user: string, postId: string): ActionProbabilities;
+  trueProbabilities(user: string, postId: string): ActionScores;
 }
 
 /** Logistic coefficients of one action: bias + affinity·a + appeal·(appeal − ½) + video·isVideo. */
@@ -526,7 +517,7 @@ export function simulateWorld(options: WorldOptions = {}): World {
 
   const affinityOf = (u: number, a: number): number =>
     cosine(interestVectors[u]!, mixVectors[a]!);
-  const probabilitiesOf = (u: number, p: number): ActionProbabilities => {
+  const probabilitiesOf = (u: number, p: number): ActionScores => {
     const post = posts[p]!;
     const a = affinityOf(u, postAccount[p]!);
     const appeal = post.features!.appeal!;
@@ -625,7 +616,7 @@ export function simulateWorld(options: WorldOptions = {}): World {
         lookupAccount(account, "compute affinity"),
       );
     },
-    trueProbabilities(user: string, postId: string): ActionProbabilities {
+    trueProbabilities(user: string, postId: string): ActionScores {
       const u = lookupUser(user, "get true probabilities");
       const p = postIndex.get(postId);
       if (p === undefined) {
