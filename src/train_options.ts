@@ -7,10 +7,10 @@
  * @module
  */
 
-/** How the context window around each center is chosen. */
-export type WindowMode = "fixed" | "shrinking" | "session";
-/** How negatives are drawn. */
-export type SamplerName = "uniform" | "unigram" | "hard" | "mixed";
+import type { WindowMode } from "./pairs.ts";
+import type { SamplerName } from "./samplers.ts";
+
+export type { SamplerName, WindowMode };
 /** The optimiser. */
 export type OptimizerName = "sgd" | "adam";
 
