@@ -15,7 +15,10 @@
  *   similarity. Every seed gets a share of the result.
  * - `"clusters"`: seeds grouped by a seeded spherical k-means, one query per
  *   group centroid; an account's score is its best similarity over the
- *   centroids. The number of groups is given or picked by the silhouette rule.
+ *   centroids, and belongs to that group. The `k` slots are shared among
+ *   groups in proportion to their number of seeds, so a stray seed (a
+ *   misclick) cannot take as many slots as a real interest. The number of
+ *   groups is given or picked by the silhouette rule.
  *
  * Where we differ from the notebook: unknown seeds are skipped instead of
  * failing, seeds and excluded accounts (follows, visited) never come back
@@ -303,7 +306,9 @@ function recommendClusters(
     : sphericalKMeans(rows, n, dim, Math.min(clusters, n), seed);
   const groups: number[][] = Array.from({ length: grouping.k }, () => []);
   for (let m = 0; m < n; m++) groups[grouping.assignment[m]!]!.push(m);
-  const lists = model.similarBatch(grouping.centroids, k, { exclude });
+  // Each group looks up twice its fair share, so groups still fill their
+  // quota when a neighbour is closer to another group's centroid.
+  const lists = model.similarBatch(grouping.centroids, 2 * k, { exclude });
   const best = new Map<number, { nb: Neighbor; group: number }>();
   for (const [g, list] of lists.entries()) {
     for (const nb of list) {
@@ -313,9 +318,30 @@ function recommendClusters(
       }
     }
   }
-  return [...best.values()]
+  const quotas = shareSlots(groups.map((g) => g.length), k);
+  const chosen: { nb: Neighbor; group: number }[] = [];
+  const taken = new Set<number>();
+  for (const [g, list] of lists.entries()) {
+    let got = 0;
+    for (const nb of list) {
+      if (got >= quotas[g]!) break;
+      const entry = best.get(nb.index)!;
+      if (entry.group !== g || taken.has(nb.index)) continue;
+      taken.add(nb.index);
+      chosen.push(entry);
+      got++;
+    }
+  }
+  // Slots a group could not fill go to the best remaining accounts.
+  const rest = [...best.values()]
+    .filter((e) => !taken.has(e.nb.index))
+    .sort((a, b) => b.nb.score - a.nb.score || a.nb.index - b.nb.index);
+  for (const e of rest) {
+    if (chosen.length >= k) break;
+    chosen.push(e);
+  }
+  return chosen
     .sort((a, b) => b.nb.score - a.nb.score || a.nb.index - b.nb.index)
-    .slice(0, k)
     .map(({ nb, group }) => ({
       account: nb.account,
       score: nb.score,
@@ -327,6 +353,26 @@ function recommendClusters(
         seedIndices,
       ).map((e) => e.seed),
     }));
+}
+
+/**
+ * Shares `k` slots among groups in proportion to their sizes (largest
+ * remainder; ties go to the larger, then the earlier group).
+ */
+function shareSlots(sizes: readonly number[], k: number): number[] {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const exact = sizes.map((s) => (k * s) / total);
+  const quotas = exact.map(Math.floor);
+  let left = k - quotas.reduce((a, b) => a + b, 0);
+  const order = sizes
+    .map((s, g) => ({ g, s, frac: exact[g]! - quotas[g]! }))
+    .sort((a, b) => b.frac - a.frac || b.s - a.s || a.g - b.g);
+  for (const { g } of order) {
+    if (left <= 0) break;
+    quotas[g]!++;
+    left--;
+  }
+  return quotas;
 }
 
 /** A grouping of seed rows. */

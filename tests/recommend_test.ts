@@ -140,6 +140,18 @@ Deno.test("`recommendAccounts()` with clusters finds one group per interest", ()
   assert.deepEqual(scores, [...scores].sort((a, b) => b - a));
 });
 
+Deno.test("`recommendAccounts()` with clusters shares slots by group size", () => {
+  // Four seeds of one interest and a stray seed of another: 10 slots split 8 : 2.
+  const seeds = ["t0_0", "t0_1", "t0_2", "t0_3", "t3_0"];
+  const recs = recommendAccounts(model, seeds, {
+    strategy: "clusters",
+    k: 10,
+  });
+  assert.equal(recs.length, 10);
+  assert.equal(recs.filter((r) => topicOf(r.account) === "t0").length, 8);
+  assert.equal(recs.filter((r) => topicOf(r.account) === "t3").length, 2);
+});
+
 Deno.test("`recommendAccounts()` with clusters keeps one interest in one group", () => {
   const seeds = ["t1_0", "t1_1", "t1_2", "t1_3"];
   const recs = recommendAccounts(model, seeds, { strategy: "clusters", k: 5 });
