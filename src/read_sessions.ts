@@ -40,6 +40,8 @@ import {
 import { InputError } from "./errors.ts";
 import type { Session } from "./records.ts";
 
+export type { LineFormat, LineSource, ReadLinesOptions } from "./_lines.ts";
+
 /** ASCII whitespace that separates ids in the text format. */
 const TEXT_SEPARATOR = /[ \t\n\v\f\r]+/;
 const SESSION_COLUMNS = ["session", "session_id"] as const;
