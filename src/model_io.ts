@@ -29,8 +29,8 @@
  * whitespace. These formats hold neither counts, output vectors nor training
  * parameters: a loaded model gets counts `rows, rows − 1, …, 1` in file order,
  * so the file order is the vocabulary order, no output matrix and empty
- * parameters. Text values are written with 9 significant digits, enough for
- * every f32 to read back exactly.
+ * parameters. Text values are written with 7 to 9 significant digits, the
+ * fewest of those that read back as exactly the same f32.
  *
  * Loading streams the file: binary formats are read straight into the vector
  * matrices and text is decoded in blocks of lines, so no string of the whole
@@ -88,8 +88,8 @@ const MAX_ID_BYTES = 1 << 16;
 const MAX_LINE_BYTES = 1 << 26;
 /** Longest accepted word2vec header line. */
 const MAX_W2V_HEADER_BYTES = 256;
-/** Significant digits of word2vec text values: enough for any f32. */
-const TEXT_DIGITS = 9;
+/** Significant digits tried first for word2vec text values (most short decimals fit). */
+const SHORT_TEXT_DIGITS = 7;
 /** Read buffer size, and the size of pieces written at a time. */
 const CHUNK_BYTES = 1 << 20;
 /** Prefix of a file read to detect its format. */
@@ -525,13 +525,20 @@ function littleEndianBytes(values: Float32Array): Uint8Array {
 }
 
 /**
- * Formats an f32 with {@linkcode TEXT_DIGITS} significant digits, without
- * trailing zeros; reading it back with `Math.fround(Number(s))` gives the
- * same f32.
+ * Formats an f32 with the fewest of 7, 8 or 9 significant digits that read
+ * back (`Math.fround(Number(s))`) as the same f32, without trailing zeros.
+ * Nine digits always suffice for an f32, so the loop ends.
  */
 function formatF32(value: number): string {
   if (value === 0) return Object.is(value, -0) ? "-0" : "0";
-  const text = value.toPrecision(TEXT_DIGITS);
+  let text = value.toPrecision(SHORT_TEXT_DIGITS);
+  for (
+    let digits = SHORT_TEXT_DIGITS + 1;
+    Math.fround(Number(text)) !== value;
+    digits++
+  ) {
+    text = value.toPrecision(digits);
+  }
   const e = text.indexOf("e");
   const mantissa = e < 0 ? text : text.slice(0, e);
   const exponent = e < 0 ? "" : text.slice(e);

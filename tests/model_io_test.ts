@@ -262,6 +262,20 @@ Deno.test("word2vec text round-trips every f32 exactly, with counts descending i
   });
 });
 
+Deno.test("encodeModel() writes word2vec text values with the fewest digits that read back exactly", () => {
+  const model = new Model({
+    vocab: new Vocabulary(["a", "b"], [2, 1]),
+    dim: 3,
+    input: Float32Array.of(0.1, 1 / 3, 2.5e-8, -1.5, 16777216, 1e-45),
+  });
+  // f32(0.1) prints as 0.1 (7 digits suffice); f32(1/3) needs 8; any decimal
+  // near 1.4e-45 reads back as the smallest subnormal, so 7 digits do.
+  assert.equal(
+    new TextDecoder().decode(encodeModel(model, "word2vec-text")),
+    "2 3\na 0.1 0.33333334 2.5e-8\nb -1.5 16777216 1.401298e-45\n",
+  );
+});
+
 Deno.test("word2vec binary round-trips vectors exactly", () => {
   const model = randomModel(12, 30, 5, false);
   const bytes = encodeModel(model, "word2vec-binary");
