@@ -15,6 +15,7 @@
  * @module
  */
 
+import type { Corpus } from "./corpus.ts";
 import type { Prng } from "./prng.ts";
 import {
   createSampler,
@@ -49,14 +50,6 @@ const MODE_SESSION = 2;
  * `session` — every other position of the session (item2vec), capped.
  */
 export type WindowMode = "fixed" | "shrinking" | "session";
-
-/** A corpus: session `s` is `ids[offsets[s] .. offsets[s + 1])`. */
-export interface Corpus {
-  /** Account ids of all sessions, back to back. */
-  ids: Int32Array;
-  /** Session boundaries; `offsets.length` is the number of sessions + 1. */
-  offsets: Int32Array;
-}
 
 /** Options of {@linkcode PairStream}. */
 export interface PairStreamOptions {

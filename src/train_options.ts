@@ -9,8 +9,6 @@
 
 import type { WindowMode } from "./pairs.ts";
 import type { SamplerName } from "./samplers.ts";
-
-export type { SamplerName, WindowMode };
 /** The optimiser. */
 export type OptimizerName = "sgd" | "adam";
 

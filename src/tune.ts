@@ -19,7 +19,8 @@ import { Prng } from "./prng.ts";
 import type { Session } from "./records.ts";
 import { splitByTime } from "./split.ts";
 import { trainSync } from "./train.ts";
-import type { TrainOptions, WindowMode } from "./train_options.ts";
+import type { TrainOptions } from "./train_options.ts";
+import type { WindowMode } from "./pairs.ts";
 
 /** Default number of configurations tried. */
 export const DEFAULT_TUNE_BUDGET = 20;
