@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
+import type { Corpus } from "../src/corpus.ts";
 import {
-  type Corpus,
   countFixedWindowPairs,
   PairStream,
   type PairStreamOptions,
