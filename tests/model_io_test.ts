@@ -536,6 +536,58 @@ Deno.test("decodeModel() rejects a native header that is not valid", () => {
   );
 });
 
+Deno.test("decodeModel() refuses absurd native sizes before allocating", () => {
+  const bytes = encodeModel(tinyModel());
+  const longHeader = bytes.slice();
+  new DataView(longHeader.buffer).setUint32(12, 0xffffffff, true);
+  inputError(
+    () => decodeModel(resealed(longHeader)),
+    { offset: 12 },
+    /header length 4294967295 exceeds the maximum/,
+  );
+  const headerLength = new DataView(bytes.buffer).getUint32(12, true);
+  const json = new TextDecoder().decode(bytes.subarray(16, 16 + headerLength));
+  // Claim 9e9 accounts: far more than the file can hold.
+  const edited = json.replace('"dim":2,"size":3,', '"dim":2,"size":9e9,');
+  const padded = new Uint8Array(bytes.length + edited.length - json.length);
+  padded.set(bytes.subarray(0, 16));
+  new DataView(padded.buffer).setUint32(12, edited.length, true);
+  padded.set(text(edited), 16);
+  padded.set(bytes.subarray(16 + headerLength), 16 + edited.length);
+  inputError(
+    () => decodeModel(resealed(padded)),
+    {},
+    /^truncated: expected at least \d+ bytes, got \d+$/,
+  );
+});
+
+Deno.test("decodeModel() skips unknown parameters and rejects mistyped known ones", () => {
+  const bytes = encodeModel(tinyModel());
+  const headerLength = new DataView(bytes.buffer).getUint32(12, true);
+  const json = new TextDecoder().decode(bytes.subarray(16, 16 + headerLength));
+  const withHeader = (header: string): Uint8Array => {
+    const out = new Uint8Array(bytes.length + header.length - json.length);
+    out.set(bytes.subarray(0, 16));
+    new DataView(out.buffer).setUint32(12, header.length, true);
+    out.set(text(header), 16);
+    // Keep the matrices 4-byte aligned: the vocabulary moves with the header.
+    out.set(bytes.subarray(16 + headerLength), 16 + header.length);
+    return out;
+  };
+  // Replace with headers of the same length so alignment padding is unchanged.
+  const unknown = json.replace('"lr":0.05', '"zz":"hi"');
+  assert.equal(unknown.length, json.length);
+  const loaded = decodeModel(resealed(withHeader(unknown)));
+  assert.deepEqual(loaded.params, { dim: 2, sampler: "hard", window: 3 });
+  const mistyped = json.replace('"lr":0.05', '"lr":"05"');
+  assert.equal(mistyped.length, json.length);
+  inputError(
+    () => decodeModel(resealed(withHeader(mistyped))),
+    { offset: 16 },
+    /parameter lr must be a number, got "05"/,
+  );
+});
+
 // --- broken word2vec files -------------------------------------------------
 
 Deno.test("loadModel() reports broken word2vec text files with file and line", async () => {
