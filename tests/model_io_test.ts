@@ -794,10 +794,14 @@ const words = Array.from({ length: size }, (_, i) => "w" + i);
 const input = new Float32Array(size * dim).fill(0.5);
 const bytes = encodeModel(new Model({ vocab: new Vocabulary(words, words.map((_, i) => size - i)), dim, input }));
 await writeFileAtomic(Deno.args[0], async (file) => {
+  const half = bytes.length >> 1;
   for (let at = 0; at < bytes.length; at += 8192) {
-    await writeAll(file, bytes.subarray(at, at + 8192));
-    if (at === 0) console.log("started");
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await writeAll(file, bytes.subarray(at, Math.min(at + 8192, bytes.length)));
+    if (at < half && at + 8192 >= half) {
+      // Halfway: tell the parent, then stall until it kills this process.
+      console.log("started");
+      await Deno.stdin.read(new Uint8Array(1));
+    }
   }
 });
 console.log("finished");
@@ -805,6 +809,7 @@ console.log("finished");
     );
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "--no-config", script, path],
+      stdin: "piped",
       stdout: "piped",
       stderr: "inherit",
     }).spawn();
@@ -822,13 +827,27 @@ console.log("finished");
     await child.stdout.cancel();
     assert.equal(status.success, false);
     assert.equal(status.signal, "SIGKILL");
+    await child.stdin.close().catch(() => {});
     // The half-written temporary file is there; the model is the old one.
     const temps = [...Deno.readDirSync(dir)].filter((e) =>
       e.name.startsWith(".model.e2v.tmp-")
     );
     assert.equal(temps.length, 1);
     const partial = await Deno.stat(`${dir}/${temps[0]!.name}`);
-    assert.ok(partial.size > 0 && partial.size < 4000 * 64 * 4);
+    const full = encodeModel(
+      new Model({
+        vocab: new Vocabulary(
+          Array.from({ length: 4000 }, (_, i) => "w" + i),
+          Array.from({ length: 4000 }, (_, i) => 4000 - i),
+        ),
+        dim: 64,
+        input: new Float32Array(4000 * 64).fill(0.5),
+      }),
+    ).length;
+    assert.ok(
+      partial.size >= full / 2 && partial.size < full,
+      `${partial.size} of ${full}`,
+    );
     assertSameModel(await loadModel(path), previous);
   });
 });
