@@ -94,6 +94,8 @@ const SHORT_TEXT_DIGITS = 7;
 const CHUNK_BYTES = 1 << 20;
 /** Prefix of a file read to detect its format. */
 const SNIFF_BYTES = 1 << 16;
+/** A UTF-8 byte-order mark, skipped before a word2vec header. */
+const BYTE_ORDER_MARK = Uint8Array.of(0xef, 0xbb, 0xbf);
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
@@ -327,9 +329,10 @@ export function detectModelFormat(bytes: Uint8Array): ModelFormat | undefined {
   if (bytes.length >= MAGIC.length && startsWith(bytes, MAGIC)) {
     return "native";
   }
+  const start = startsWith(bytes, BYTE_ORDER_MARK) ? BYTE_ORDER_MARK.length : 0;
   const end = bytes.subarray(0, MAX_W2V_HEADER_BYTES).indexOf(NEWLINE);
   if (end < 0) return undefined;
-  const header = parseW2vHeaderText(latin1(bytes.subarray(0, end)));
+  const header = parseW2vHeaderText(latin1(bytes.subarray(start, end)));
   if (header === undefined) return undefined;
   let at = end + 1;
   while (at < bytes.length && bytes[at] === NEWLINE) at++;
@@ -1224,6 +1227,9 @@ function* parseW2vBinary(reader: Reader): Parser {
 function* readW2vHeader(reader: Reader): Step<{ rows: number; dim: number }> {
   yield* reader.fill(MAX_W2V_HEADER_BYTES);
   if (reader.atEnd) throw reader.errorLine(1, "empty file");
+  if (startsWith(reader.peek(), BYTE_ORDER_MARK)) {
+    reader.take(BYTE_ORDER_MARK.length);
+  }
   const head = reader.peek();
   const end = head.subarray(0, MAX_W2V_HEADER_BYTES).indexOf(NEWLINE);
   const text = latin1(

@@ -329,6 +329,14 @@ Deno.test("decodeModel() reads word2vec C-tool text with a trailing space and CR
   sameBits(model.input, Float32Array.of(0.1, -2, 3.5, 1, 2, 3));
 });
 
+Deno.test("decodeModel() skips a UTF-8 byte-order mark before a word2vec header", () => {
+  const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...text("1 2\nå 0.5 -1\n")]);
+  assert.equal(detectModelFormat(bytes), "word2vec-text");
+  const model = decodeModel(bytes);
+  assert.deepEqual(model.vocab.words, ["å"]);
+  sameBits(model.input, Float32Array.of(0.5, -1));
+});
+
 Deno.test("loadModel() reads the gensim text and binary fixtures with the same vectors", async () => {
   for (const name of ["gensim.txt", "gensim.bin"]) {
     const model = await loadModel(fixture(name));
