@@ -96,6 +96,8 @@ const CHUNK_BYTES = 1 << 20;
 const SNIFF_BYTES = 1 << 16;
 /** A UTF-8 byte-order mark, skipped before a word2vec header. */
 const BYTE_ORDER_MARK = Uint8Array.of(0xef, 0xbb, 0xbf);
+/** Decodes bytes one character each, for headers and format detection. */
+const LATIN1 = new TextDecoder("latin1");
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
@@ -1376,7 +1378,11 @@ function truncatedAt(
   );
 }
 
-function truncatedVocab(reader: Reader, index: number, size: number) {
+function truncatedVocab(
+  reader: Reader,
+  index: number,
+  size: number,
+): InputError {
   return reader.errorAt(
     reader.offset,
     `truncated: the file ends inside account ${index} of ${size}`,
@@ -1410,7 +1416,7 @@ function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
 }
 
 function latin1(bytes: Uint8Array): string {
-  return String.fromCharCode(...bytes);
+  return LATIN1.decode(bytes);
 }
 
 /** Bytes that can appear in the numbers of a word2vec text row. */
