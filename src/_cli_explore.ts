@@ -162,9 +162,9 @@ async function exploreCommand(args: string[]): Promise<number> {
   const users = numberFlag(v, "users", { integer: true, min: 1 });
   const options: ExploreOptions = {
     strategy: choiceFlag(v, "strategy", RECOMMEND_STRATEGIES),
-    seedMode: choiceFlag(v, "seedMode", SEED_MODES),
+    seedMode: choiceFlag(v, "seed-mode", SEED_MODES),
     accounts: numberFlag(v, "accounts", { integer: true, min: 1 }),
-    pageSize: numberFlag(v, "pageSize", { integer: true, min: 1 }),
+    pageSize: numberFlag(v, "page-size", { integer: true, min: 1 }),
     seed,
   };
   const format = choiceFlag(v, "format", SESSION_FORMATS);
@@ -476,7 +476,7 @@ async function recommendCommand(args: string[]): Promise<number> {
   const k = numberFlag(v, "k", { integer: true, min: 1 }) ?? 20;
   const strategy = choiceFlag(v, "strategy", RECOMMEND_STRATEGIES) ??
     "per-seed";
-  const seedMode = choiceFlag(v, "seedMode", SEED_MODES);
+  const seedMode = choiceFlag(v, "seed-mode", SEED_MODES);
   const format = choiceFlag(v, "format", SESSION_FORMATS);
   if (
     v.seeds !== undefined && (v.user !== undefined || v.sessions !== undefined)
