@@ -4,23 +4,8 @@
 // times the row scale and the query scale. A quarter of the f32 memory
 // traffic; exact integer sums (no overflow for dim < 130000).
 
+import { dot4ScanI8, dotScanI8 } from "./_scan";
 import { heapFinish, heapOffer } from "./_heap";
-
-@inline function dotI8(a: usize, b: usize, dim: i32): i32 {
-  let acc = i32x4.splat(0);
-  let i: i32 = 0;
-  const n16 = dim & ~15;
-  for (; i < n16; i += 16) {
-    const x = v128.load(a + <usize>i);
-    const y = v128.load(b + <usize>i);
-    acc = i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(x), i16x8.extend_low_i8x16_s(y)));
-    acc = i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(x), i16x8.extend_high_i8x16_s(y)));
-  }
-  let s = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) +
-    i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
-  for (; i < dim; i++) s += <i32>load<i8>(a + <usize>i) * <i32>load<i8>(b + <usize>i);
-  return s;
-}
 
 /**
  * Writes the `k` rows of `matI8` (`rows` × `dim` i8, from quantizeRowsI8)
@@ -42,11 +27,25 @@ export function topKDotI8(
 ): i32 {
   if (k <= 0) return 0;
   const n = min<i32>(k, max<i32>(rows, 0));
+  const rowBytes = <usize>dim;
+  const qs = f32x4.splat(queryScale);
   let row = matI8;
-  for (let r: i32 = 0; r < rows; r++) {
-    const s = <f32>dotI8(row, queryI8, dim) * load<f32>(scales + (<usize>r << 2)) * queryScale;
+  let r: i32 = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const dots = f32x4.convert_i32x4_s(dot4ScanI8(row, rowBytes, queryI8, dim));
+    const s = f32x4.mul(f32x4.mul(dots, v128.load(scales + (<usize>r << 2))), qs);
+    if (r < n || v128.any_true(f32x4.gt(s, f32x4.splat(load<f32>(outScore))))) {
+      heapOffer(outIdx, outScore, min<i32>(r, n), n, r, f32x4.extract_lane(s, 0));
+      heapOffer(outIdx, outScore, min<i32>(r + 1, n), n, r + 1, f32x4.extract_lane(s, 1));
+      heapOffer(outIdx, outScore, min<i32>(r + 2, n), n, r + 2, f32x4.extract_lane(s, 2));
+      heapOffer(outIdx, outScore, min<i32>(r + 3, n), n, r + 3, f32x4.extract_lane(s, 3));
+    }
+    row += rowBytes << 2;
+  }
+  for (; r < rows; r++) {
+    const s = <f32>dotScanI8(row, queryI8, dim) * load<f32>(scales + (<usize>r << 2)) * queryScale;
     heapOffer(outIdx, outScore, min<i32>(r, n), n, r, s);
-    row += <usize>dim;
+    row += rowBytes;
   }
   heapFinish(outIdx, outScore, n, k);
   return n;
