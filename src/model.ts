@@ -2,13 +2,18 @@
  * The trained embeddings: one vector per account, with similarity queries.
  *
  * Similarity is cosine: the input vectors are L2-normalised once, lazily,
- * and queries rank every account by a dot product with the normalised query.
+ * into WebAssembly memory, and each query is one flat SIMD scan over them
+ * with the top-k selected inside the kernel (a bounded heap: no full sort,
+ * no copy of all scores). A batch of queries shares each pass over the
+ * matrix. An optional int8 copy of the matrix (a quarter of the memory
+ * traffic) serves approximate scans.
  *
  * @module
  */
 
-import { Vocabulary } from "./vocab.ts";
+import type { Vocabulary } from "./vocab.ts";
 import type { TrainParams } from "./train_options.ts";
+import { KernelArena, type Ptr } from "./kernel/_kernel.ts";
 
 /** One ranked neighbour. */
 export interface Neighbor {
@@ -24,6 +29,25 @@ export interface Neighbor {
 export interface SimilarOptions {
   /** Account ids never returned. Default none. */
   exclude?: Iterable<string>;
+  /**
+   * `"f32"`: exact scan of the float vectors. `"int8"`: scan of an int8 copy
+   * (built on first use; a quarter of the memory traffic; approximate scores).
+   * Default `"f32"`.
+   */
+  precision?: "f32" | "int8";
+}
+
+/** Kernel memory holding the normalised matrix and the query buffers. */
+interface ScanIndex {
+  arena: KernelArena;
+  matrix: Ptr;
+  int8: { matrix: Ptr; scales: Ptr } | null;
+  buffersMark: number;
+  queries: Ptr;
+  queryBytes: number;
+  outIdx: Ptr;
+  outScore: Ptr;
+  outSlots: number;
 }
 
 /** What a model is made of. */
@@ -70,6 +94,8 @@ export class Model {
   /** The hyperparameters the model was trained with, as far as known. */
   readonly params: Partial<TrainParams>;
   #normalized: Float32Array | null = null;
+  #index: ScanIndex | null = null;
+  #disposed = false;
 
   /**
    * Creates a model from its parts (vectors are used, not copied).
@@ -125,9 +151,79 @@ export class Model {
    */
   normalized(): Float32Array {
     if (this.#normalized === null) {
-      this.#normalized = normalizeRows(this.input, this.dim);
+      const index = this.#scanIndex();
+      const n = this.size * this.dim;
+      this.#normalized = index.arena.f32(index.matrix, n).slice();
     }
     return this.#normalized;
+  }
+
+  /**
+   * Frees the kernel memory of the similarity index; queries afterwards throw.
+   */
+  dispose(): void {
+    this.#index = null;
+    this.#normalized = null;
+    this.#disposed = true;
+  }
+
+  #scanIndex(): ScanIndex {
+    if (this.#disposed) {
+      throw new Error("Cannot search: the model has been disposed");
+    }
+    if (this.#index === null) {
+      const n = this.size * this.dim;
+      const arena = new KernelArena({
+        initialBytes: n * 4 + SCAN_BUFFER_BYTES,
+      });
+      const matrix = arena.alloc(n * 4);
+      arena.f32(matrix, n).set(this.input);
+      arena.kernel.normalizeRowsF32(matrix, matrix, this.size, this.dim);
+      this.#index = {
+        arena,
+        matrix,
+        int8: null,
+        buffersMark: arena.mark(),
+        queries: 0,
+        queryBytes: 0,
+        outIdx: 0,
+        outScore: 0,
+        outSlots: 0,
+      };
+    }
+    return this.#index;
+  }
+
+  #int8(index: ScanIndex): { matrix: Ptr; scales: Ptr } {
+    if (index.int8 === null) {
+      const arena = index.arena;
+      arena.release(index.buffersMark);
+      const matrix = arena.alloc(this.size * this.dim);
+      const scales = arena.alloc(this.size * 4);
+      arena.kernel.quantizeRowsI8(
+        matrix,
+        scales,
+        index.matrix,
+        this.size,
+        this.dim,
+      );
+      index.int8 = { matrix, scales };
+      index.buffersMark = arena.mark();
+      index.queryBytes = 0;
+      index.outSlots = 0;
+    }
+    return index.int8;
+  }
+
+  #reserve(index: ScanIndex, queryBytes: number, outSlots: number): void {
+    if (queryBytes <= index.queryBytes && outSlots <= index.outSlots) return;
+    const arena = index.arena;
+    arena.release(index.buffersMark);
+    index.queryBytes = Math.max(queryBytes, index.queryBytes * 2, 1024);
+    index.outSlots = Math.max(outSlots, index.outSlots * 2, 256);
+    index.queries = arena.alloc(index.queryBytes);
+    index.outIdx = arena.alloc(index.outSlots * 4);
+    index.outScore = arena.alloc(index.outSlots * 4);
   }
 
   /**
@@ -200,31 +296,104 @@ export class Model {
         `Cannot search: k must be a non-negative integer, got ${k}`,
       );
     }
+    const precision = options.precision ?? "f32";
+    if (precision !== "f32" && precision !== "int8") {
+      throw new RangeError(
+        `Cannot search: precision must be "f32" or "int8", got "${precision}"`,
+      );
+    }
     const excluded = new Set<number>();
     for (const account of options.exclude ?? []) {
       const i = this.vocab.index(account);
       if (i !== undefined) excluded.add(i);
     }
     const n = queries.length / dim;
-    const mat = this.normalized();
-    const results: Neighbor[][] = [];
+    const index = this.#scanIndex();
     const want = Math.min(k + excluded.size, this.size);
+    if (want === 0) return Array.from({ length: n }, () => []);
+    const unit = normalizeRows(queries, dim);
+    const int8 = precision === "int8" ? this.#int8(index) : null;
+    this.#reserve(index, int8 === null ? n * dim * 4 : dim, n * want);
+    const arena = index.arena;
+    const kernel = arena.kernel;
+    if (int8 === null) {
+      arena.f32(index.queries, n * dim).set(unit);
+      if (n === 1) {
+        kernel.topKDotF32(
+          index.outIdx,
+          index.outScore,
+          index.matrix,
+          index.queries,
+          this.size,
+          dim,
+          want,
+        );
+      } else if (n > 1) {
+        kernel.topKDotBatchF32(
+          index.outIdx,
+          index.outScore,
+          index.matrix,
+          index.queries,
+          n,
+          this.size,
+          dim,
+          want,
+        );
+      }
+    } else {
+      for (let q = 0; q < n; q++) {
+        const { scale, values } = quantizeQuery(
+          unit.subarray(q * dim, (q + 1) * dim),
+        );
+        arena.i8(index.queries, dim).set(values);
+        kernel.topKDotI8(
+          index.outIdx + q * want * 4,
+          index.outScore + q * want * 4,
+          int8.matrix,
+          int8.scales,
+          index.queries,
+          scale,
+          this.size,
+          dim,
+          want,
+        );
+      }
+    }
+    const ids = arena.i32(index.outIdx, n * want);
+    const scores = arena.f32(index.outScore, n * want);
+    const results: Neighbor[][] = [];
     for (let q = 0; q < n; q++) {
-      const query = normalizeRows(
-        queries.subarray(q * dim, (q + 1) * dim),
-        dim,
-      );
-      const top = topKDot(mat, query, this.size, dim, want);
       const list: Neighbor[] = [];
-      for (const [index, score] of top) {
-        if (excluded.has(index)) continue;
-        if (list.length >= k) break;
-        list.push({ account: this.vocab.word(index), index, score });
+      for (let j = q * want; j < (q + 1) * want && list.length < k; j++) {
+        const i = ids[j]!;
+        if (i < 0 || excluded.has(i)) continue;
+        list.push({ account: this.vocab.word(i), index: i, score: scores[j]! });
       }
       results.push(list);
     }
     return results;
   }
+}
+
+/** Bytes reserved up front for query and result buffers. */
+const SCAN_BUFFER_BYTES = 64 * 1024;
+/** Largest magnitude of an int8 code. */
+const INT8_MAX = 127;
+
+function quantizeQuery(
+  query: Float32Array,
+): { scale: number; values: Int8Array } {
+  let max = 0;
+  for (let i = 0; i < query.length; i++) {
+    max = Math.max(max, Math.abs(query[i]!));
+  }
+  const values = new Int8Array(query.length);
+  if (max === 0) return { scale: 0, values };
+  const inv = INT8_MAX / max;
+  for (let i = 0; i < query.length; i++) {
+    values[i] = Math.round(query[i]! * inv);
+  }
+  return { scale: max / INT8_MAX, values };
 }
 
 function normalizeRows(src: Float32Array, dim: number): Float32Array {
@@ -239,22 +408,4 @@ function normalizeRows(src: Float32Array, dim: number): Float32Array {
     }
   }
   return out;
-}
-
-function topKDot(
-  mat: Float32Array,
-  query: Float32Array,
-  rows: number,
-  dim: number,
-  k: number,
-): [number, number][] {
-  const scored: [number, number][] = [];
-  for (let r = 0; r < rows; r++) {
-    let s = 0;
-    const base = r * dim;
-    for (let j = 0; j < dim; j++) s += mat[base + j]! * query[j]!;
-    scored.push([r, s]);
-  }
-  scored.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  return scored.slice(0, k);
 }
