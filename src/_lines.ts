@@ -470,7 +470,10 @@ export function parseTimestamp(
     if (Number.isFinite(value)) return value;
   } else if (typeof value === "string") {
     const trimmed = value.trim();
-    if (DECIMAL.test(trimmed)) return Number(trimmed);
+    if (DECIMAL.test(trimmed)) {
+      const seconds = Number(trimmed);
+      if (Number.isFinite(seconds)) return seconds;
+    }
     if (ISO_DATE.test(trimmed)) {
       const ms = Date.parse(trimmed.replace(" ", "T"));
       if (Number.isFinite(ms)) return ms / 1000;
@@ -478,7 +481,11 @@ export function parseTimestamp(
   }
   throw new InputError(
     { file, line },
-    `invalid timestamp ${JSON.stringify(value) ?? String(value)}`,
+    `invalid timestamp ${
+      typeof value === "number"
+        ? String(value)
+        : JSON.stringify(value) ?? String(value)
+    }`,
   );
 }
 

@@ -115,7 +115,14 @@ function parsePost(text: string, file: string, line: number): Post {
   }
   for (const key in record) {
     if (RESERVED.has(key)) continue;
-    const number = featureValue(record[key]);
+    const value = record[key];
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      throw new InputError(
+        { file, line },
+        `expected feature "${key}" to be a finite number, got ${value}`,
+      );
+    }
+    const number = featureValue(value);
     if (number !== undefined) (features ??= {})[key] = number;
   }
   if (features !== undefined) post.features = features;
@@ -123,7 +130,9 @@ function parsePost(text: string, file: string, line: number): Post {
 }
 
 function featureValue(value: unknown): number | undefined {
-  if (typeof value === "number") return value;
+  if (typeof value === "number") {
+    return Number.isFinite(value) ? value : undefined;
+  }
   if (typeof value === "boolean") return value ? 1 : 0;
   return undefined;
 }
