@@ -39,6 +39,7 @@ import {
   PostScorer,
   type ScorerReport,
   type ScorerTrainOptions,
+  userVector,
 } from "./scorer.ts";
 import { seedAccounts, type SeedMode } from "./seeds.ts";
 import { simulateWorld, type World, type WorldOptions } from "./simulate.ts";
@@ -222,11 +223,11 @@ export function explore(
     .sort((a, b) => b.c.similarity - a.c.similarity || a.i - b.i)
     .slice(0, preselect)
     .map((e) => e.c);
-  const userVector = recentMean(model, ordered, recentAccounts);
+  const meanVector = userVector(model, ordered, recentAccounts);
   const now = context.now ?? latestTs(ordered);
   const vectors = new Map<string, Float32Array>();
   const scored: RankCandidate[] = [];
-  if (userVector !== undefined) {
+  if (meanVector !== undefined) {
     for (const c of preselected) {
       let accountVector = vectors.get(c.post.account);
       if (accountVector === undefined) {
@@ -234,7 +235,7 @@ export function explore(
         vectors.set(c.post.account, accountVector);
       }
       const probabilities = scorer.predict({
-        userVector,
+        userVector: meanVector,
         accountVector,
         post: c.post,
         now,
@@ -322,27 +323,6 @@ function latestTs(history: readonly Session[]): number | undefined {
  * The mean raw vector of the user's last `recent` known account visits,
  * newest first (the user vector the scorer was trained with).
  */
-function recentMean(
-  model: Model,
-  history: readonly Session[],
-  recent: number,
-): Float32Array | undefined {
-  const dim = model.dim;
-  const sum = new Float64Array(dim);
-  let count = 0;
-  for (let s = history.length - 1; s >= 0 && count < recent; s--) {
-    const accounts = history[s]!.accounts;
-    for (let j = accounts.length - 1; j >= 0 && count < recent; j--) {
-      const i = model.vocab.index(accounts[j]!);
-      if (i === undefined) continue;
-      for (let d = 0; d < dim; d++) sum[d]! += model.input[i * dim + d]!;
-      count++;
-    }
-  }
-  if (count === 0) return undefined;
-  return Float32Array.from(sum, (x) => x / count);
-}
-
 /** Options of {@linkcode buildExploreWorld}. */
 export interface BuildExploreWorldOptions {
   /** The simulated world. Default `{ seed }` (12 topics, 25 accounts each, 400 users). */

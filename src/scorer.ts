@@ -629,7 +629,7 @@ export class PostScorer {
     out[base] = na > 0 && nu > 0 ? dot / Math.sqrt(na * nu) : 0;
     const features = e.post.features;
     out[base + 1] = features?.appeal ?? NEUTRAL_APPEAL;
-    out[base + 2] = features?.isVideo ?? 0;
+    out[base + 2] = features?.isVideo ?? features?.is_video ?? 0;
     const ts = e.post.ts;
     out[base + 3] = ts !== undefined && e.now !== undefined
       ? Math.log1p(Math.max(0, (e.now - ts) / DAY_SECONDS))
@@ -867,7 +867,6 @@ export function buildScorerExamples(
     if (list === undefined) byUser.set(s.user, list = []);
     list.push(s);
   }
-  const dim = model.dim;
   const userVectors = new Map<string, Float32Array | null>();
   const postById = new Map<string, Post>();
   for (const p of data.posts) postById.set(p.postId, p);
@@ -882,14 +881,14 @@ export function buildScorerExamples(
       accountVectors.set(post.account, accountVector);
     }
     if (accountVector === undefined) continue;
-    let userVector = userVectors.get(x.user);
-    if (userVector === undefined) {
-      userVector = meanOfRecent(model, byUser.get(x.user) ?? [], recent, dim);
-      userVectors.set(x.user, userVector);
+    let mean = userVectors.get(x.user);
+    if (mean === undefined) {
+      mean = userVector(model, byUser.get(x.user) ?? [], recent) ?? null;
+      userVectors.set(x.user, mean);
     }
-    if (userVector === null) continue;
+    if (mean === null) continue;
     const example: ScorerExample = {
-      userVector,
+      userVector: mean,
       accountVector,
       post,
       user: x.user,
@@ -901,13 +900,35 @@ export function buildScorerExamples(
   return out;
 }
 
-function meanOfRecent(
+/**
+ * A user's vector: the mean embedding of their most recent `recent` account
+ * visits (sessions ordered by `ts` when given, else as listed; unknown
+ * accounts skipped). The scorer and the Explore pipeline share this rule.
+ *
+ * @param model The embeddings.
+ * @param history The user's sessions.
+ * @param recent How many of the latest visits count. Default `20`.
+ * @returns The mean vector, or `undefined` when no visit is known to the model.
+ *
+ * @example
+ * ```ts
+ * import { userVector } from "./scorer.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = new Model({ vocab: new Vocabulary(["a", "b"], [2, 1]), dim: 1, input: Float32Array.of(1, 3) });
+ * assert.deepEqual([...userVector(model, [{ accounts: ["a", "b"] }], 2)!], [2]);
+ * assert.equal(userVector(model, [{ accounts: ["zzz"] }]), undefined);
+ * ```
+ */
+export function userVector(
   model: Model,
-  sessions: Session[],
-  recent: number,
-  dim: number,
-): Float32Array | null {
-  const ordered = sessions
+  history: readonly Session[],
+  recent: number = DEFAULT_RECENT,
+): Float32Array | undefined {
+  const dim = model.dim;
+  const ordered = history
     .map((s, i) => ({ s, i }))
     .sort((a, b) => ((a.s.ts ?? 0) - (b.s.ts ?? 0)) || a.i - b.i);
   const sum = new Float64Array(dim);
@@ -921,7 +942,7 @@ function meanOfRecent(
       count++;
     }
   }
-  if (count === 0) return null;
+  if (count === 0) return undefined;
   const out = new Float32Array(dim);
   for (let d = 0; d < dim; d++) out[d] = sum[d]! / count;
   return out;
