@@ -78,7 +78,11 @@ export interface ExploreApp {
 export interface HandlerOptions {
   /** Stages of the Explore funnel. Default the defaults of `explore()`. */
   explore?: ExploreOptions;
-  /** Explore pages kept per user (least recently used dropped). `0` disables the cache. Default `256`. */
+  /**
+   * Explore pages kept per user, with their JSON (least recently used
+   * dropped; about 50 KB each with the default page). `0` disables the
+   * cache. Default `512`.
+   */
   cacheSize?: number;
   /** Recommended accounts listed on the page, and the default `k` of `/api/recommend`. Default `12`. */
   pageAccounts?: number;
@@ -99,7 +103,7 @@ export const DEFAULT_SIMILAR_K = 10;
 /** Default number of recommended accounts on the page and of `/api/recommend`. */
 export const DEFAULT_PAGE_ACCOUNTS = 12;
 /** Default number of cached Explore pages. */
-export const DEFAULT_CACHE_SIZE = 256;
+export const DEFAULT_CACHE_SIZE = 512;
 /** Default number of users in the page's picker. */
 export const DEFAULT_PICKER_USERS = 500;
 /** Default number of sample users of the builders. */
@@ -121,6 +125,12 @@ class HttpError extends Error {
     this.name = "HttpError";
     this.status = status;
   }
+}
+
+/** An Explore page and its JSON text, as cached. */
+interface CachedPage {
+  page: ExplorePage;
+  json: string;
 }
 
 /** A bounded map that forgets the least recently used entry. */
@@ -195,7 +205,7 @@ export function createHandler(
   }
   const exploreOptions = options.explore ?? {};
   const onError = options.onError ?? logError;
-  const cache = new LruCache<ExplorePage>(cacheSize);
+  const cache = new LruCache<CachedPage>(cacheSize);
   const pickerList = [...app.histories.keys()].slice(0, pickerUsers);
   const categoryNames = app.categories === undefined
     ? undefined
@@ -230,7 +240,7 @@ export function createHandler(
     return { seeds, accounts };
   }
 
-  function exploreFor(user: string): ExplorePage {
+  function exploreFor(user: string): CachedPage {
     const sessions = history(user, "explore");
     if (app.scorer === undefined) {
       throw new HttpError(
@@ -249,8 +259,9 @@ export function createHandler(
       seen: app.seen?.get(user),
       user,
     }, exploreOptions);
-    cache.set(user, page);
-    return page;
+    const entry = { page, json: JSON.stringify(page) };
+    cache.set(user, entry);
+    return entry;
   }
 
   function similarFor(account: string, k: number) {
@@ -287,7 +298,7 @@ export function createHandler(
       }
       case "/api/explore": {
         const user = required(params, "user", "explore");
-        return json(200, exploreFor(user));
+        return jsonText(200, exploreFor(user).json);
       }
     }
     throw new HttpError(404, `Cannot find route: no route "${path}"`);
@@ -330,7 +341,7 @@ export function createHandler(
         s.accounts.length > 0
       )?.accounts ?? [];
       view.recommended = recommendFor(user, pageAccounts, undefined).accounts;
-      if (app.scorer !== undefined) view.explore = exploreFor(user);
+      if (app.scorer !== undefined) view.explore = exploreFor(user).page;
     }
     if (account !== undefined) {
       if (app.model.vocab.has(account)) {
@@ -491,7 +502,11 @@ function pageCsp(nonce: string): string {
 }
 
 function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), {
+  return jsonText(status, JSON.stringify(body));
+}
+
+function jsonText(status: number, body: string): Response {
+  return new Response(body, {
     status,
     headers: headers(JSON_TYPE, API_CSP),
   });
