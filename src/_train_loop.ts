@@ -50,7 +50,7 @@ export interface LoopTally {
   epochDone: boolean;
 }
 
-/** Pairs of the first kernel call, small so the baseline compile tier returns fast. */
+/** Pairs of the warm-up kernel call (learning rate 0), small so the baseline compile tier returns fast. */
 const WARMUP_PAIRS = 256;
 /** SGD's learning rate never falls below `lr × MIN_LR_FRACTION` (word2vec). */
 export const MIN_LR_FRACTION = 1e-4;
@@ -96,6 +96,8 @@ export function layoutBatch(base: Ptr, params: TrainParams): BatchLayout {
  * @param stream The pair stream over this thread's sessions.
  * @param params Resolved hyperparameters.
  * @param report Called after each batch with the running tally (cheap: keep it light).
+ * @param firstEpoch The epoch to start with (after a resumed checkpoint). Default 1.
+ * @param onEpochEnd Called after each epoch, e.g. to write a checkpoint.
  */
 export function runEpochs(
   kernel: KernelExports,
@@ -105,6 +107,8 @@ export function runEpochs(
   stream: PairStream,
   params: TrainParams,
   report: (tally: LoopTally) => void,
+  firstEpoch = 1,
+  onEpochEnd?: (epoch: number) => void,
 ): void {
   const D = params.dim;
   const N = params.negatives;
@@ -122,8 +126,8 @@ export function runEpochs(
     lr: params.lr,
     epochDone: false,
   };
-  let size = Math.min(WARMUP_PAIRS, B);
-  for (let epoch = 1; epoch <= params.epochs; epoch++) {
+  let warm = false;
+  for (let epoch = firstEpoch; epoch <= params.epochs; epoch++) {
     stream.startEpoch();
     tally.epoch = epoch;
     tally.lossSum = 0;
@@ -134,10 +138,27 @@ export function runEpochs(
         views.centers,
         views.contexts,
         views.negatives,
-        size,
+        B,
       );
-      size = B;
       if (n === 0) break;
+      if (!warm) {
+        // A short call at learning rate 0 changes no weight and lets the
+        // engine compile the kernel's optimised tier before the real calls.
+        warm = true;
+        kernel.sgnsStepF32(
+          layout.input,
+          layout.output,
+          batch.centers,
+          batch.contexts,
+          batch.negatives,
+          Math.min(n, WARMUP_PAIRS),
+          N,
+          D,
+          0,
+          batch.grad,
+          layout.sigmoid,
+        );
+      }
       const done = (epoch - 1) * epochTokens + stream.tokensDone;
       let loss: number;
       if (adam) {
@@ -187,6 +208,7 @@ export function runEpochs(
     tally.tokensDone = epoch * epochTokens;
     tally.epochDone = true;
     report(tally);
+    onEpochEnd?.(epoch);
   }
 }
 

@@ -486,6 +486,56 @@ export class PairStream {
     return 0;
   }
 
+  /**
+   * The stream's random state (generator words, the block of drawn numbers
+   * and the position in it), to checkpoint a run between epochs.
+   *
+   * @returns A copy of the state.
+   */
+  randomState(): Int32Array {
+    const own = 5 + RANDOM_BLOCK;
+    const sampler = this.#sampler.randomState?.() ?? new Int32Array(0);
+    const state = new Int32Array(own + sampler.length);
+    state[0] = this.#s0;
+    state[1] = this.#s1;
+    state[2] = this.#s2;
+    state[3] = this.#s3;
+    state[4] = this.#randomPos;
+    state.set(this.#random, 5);
+    state.set(sampler, own);
+    return state;
+  }
+
+  /**
+   * Restores a state returned by {@linkcode PairStream.randomState}.
+   *
+   * @param state The saved state.
+   */
+  setRandomState(state: Int32Array): void {
+    const own = 5 + RANDOM_BLOCK;
+    const samplerWords = this.#sampler.randomState?.().length ?? 0;
+    if (state.length !== own + samplerWords) {
+      throw new TypeError(
+        `Cannot restore pair stream state: expected ${
+          own + samplerWords
+        } words, got ${state.length}`,
+      );
+    }
+    const pos = state[4]!;
+    if (pos < 0 || pos > RANDOM_BLOCK) {
+      throw new RangeError(
+        `Cannot restore pair stream state: position ${pos} is out of range`,
+      );
+    }
+    this.#s0 = state[0]!;
+    this.#s1 = state[1]!;
+    this.#s2 = state[2]!;
+    this.#s3 = state[3]!;
+    this.#randomPos = pos;
+    this.#random.set(state.subarray(5, own));
+    if (samplerWords > 0) this.#sampler.setRandomState!(state.subarray(own));
+  }
+
   /** Fills the random block from the xoshiro128** state. */
   #refill(): void {
     let s0 = this.#s0;

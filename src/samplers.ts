@@ -253,6 +253,14 @@ export interface NegativeSampler {
     center: number,
     context: number,
   ): void;
+  /** The sampler's own random state, when it keeps one (to checkpoint a run). */
+  randomState?(): Int32Array;
+  /**
+   * Restores a state returned by `randomState`.
+   *
+   * @param state The saved state.
+   */
+  setRandomState?(state: Int32Array): void;
 }
 
 /** Options of {@linkcode createSampler}. */
@@ -422,6 +430,14 @@ class HardSampler implements NegativeSampler {
     this.#allowedBuilt = false;
   }
 
+  randomState(): Int32Array {
+    return this.random.state();
+  }
+
+  setRandomState(state: Int32Array): void {
+    this.random.setState(state);
+  }
+
   drawInto(
     out: Int32Array,
     offset: number,
@@ -556,6 +572,14 @@ class MixedSampler implements NegativeSampler {
     this.#hard.beginSession(ids, start, end);
   }
 
+  randomState(): Int32Array {
+    return this.#hard.randomState();
+  }
+
+  setRandomState(state: Int32Array): void {
+    this.#hard.setRandomState(state);
+  }
+
   drawInto(
     out: Int32Array,
     offset: number,
@@ -589,6 +613,36 @@ class RandomBlock {
     const state = this.#state;
     for (let k = 0; k < 4; k++) state[k] = prng.u32();
     if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0) state[0] = 1;
+  }
+
+  /**
+   * The generator words, the position in the block and the block.
+   *
+   * @returns A copy of the state.
+   */
+  state(): Int32Array {
+    const out = new Int32Array(5 + RANDOM_BLOCK);
+    out.set(this.#state, 0);
+    out[4] = this.#pos;
+    out.set(this.values, 5);
+    return out;
+  }
+
+  /**
+   * Restores a state returned by {@linkcode RandomBlock.state}.
+   *
+   * @param state The saved state.
+   */
+  setState(state: Int32Array): void {
+    const pos = state[4] ?? -1;
+    if (state.length !== 5 + RANDOM_BLOCK || pos < 0 || pos > RANDOM_BLOCK) {
+      throw new TypeError(
+        "Cannot restore sampler state: wrong length or position",
+      );
+    }
+    this.#state.set(state.subarray(0, 4));
+    this.#pos = pos;
+    this.values.set(state.subarray(5));
   }
 
   /** A uniform integer in `[0, 2^31)`. */

@@ -25,6 +25,12 @@ import {
   type TrainParams,
 } from "./train_options.ts";
 import type { Vocabulary } from "./vocab.ts";
+import { checkTrainingMemory, estimateTrainingMemory } from "./memory.ts";
+import {
+  type AdamState,
+  saveCheckpointSync,
+  type TrainCheckpoint,
+} from "./checkpoint.ts";
 import { KernelArena, SIGMOID_TABLE_BYTES } from "./kernel/_kernel.ts";
 import {
   batchBytes,
@@ -63,6 +69,12 @@ export interface TrainRunOptions extends TrainOptions {
   progressInterval?: number;
   /** Per session (in input order) an account that joins every window of the session, or `undefined`. Default none. */
   globalContext?: readonly (string | undefined)[];
+  /** Write a checkpoint to `path` every `every` epochs (default 1; one thread only). Default none. */
+  checkpoint?: { path: string; every?: number };
+  /** Continue a run from a checkpoint of the same sessions and options (one thread only). Default none. */
+  resume?: TrainCheckpoint;
+  /** Refuse, before training, a run whose memory estimate exceeds this many bytes. Default none (only the 4 GiB WebAssembly limit). */
+  memoryLimit?: number;
 }
 
 /** Sessions as training accepts them. */
@@ -146,14 +158,13 @@ export function trainCorpus(
   vocab: Vocabulary,
   corpus: Corpus,
   params: TrainParams,
-  options: Pick<
-    TrainRunOptions,
-    "onProgress" | "progressInterval" | "globalContext"
-  > = {},
+  options: Omit<TrainRunOptions, keyof TrainOptions> = {},
 ): Model {
+  checkBeforeTraining(vocab, corpus, params, 1, options.memoryLimit);
   const arena = new KernelArena();
   const layout = layoutMatrices(arena, vocab, params);
   const batch = layoutBatch(arena.alloc(batchBytes(params)), params);
+  const prng = new Prng(params.seed + STREAM_SEED_OFFSET);
   const stream = new PairStream(corpus, vocab.counts, {
     window: params.window,
     windowMode: params.windowMode,
@@ -163,8 +174,32 @@ export function trainCorpus(
     exponent: params.nsExponent,
     hardFraction: params.hardFraction,
     globalContext: encodeGlobalContext(vocab, corpus, options.globalContext),
-    prng: new Prng(params.seed + STREAM_SEED_OFFSET),
+    prng,
   });
+  let firstEpoch = 1;
+  if (options.resume !== undefined) {
+    restoreCheckpoint(arena, layout, vocab, params, options.resume);
+    stream.setRandomState(options.resume.stream);
+    prng.setState(options.resume.prng);
+    firstEpoch = options.resume.epochsDone + 1;
+  }
+  const checkpoint = options.checkpoint;
+  const every = checkpoint?.every ?? 1;
+  if (checkpoint !== undefined && !(Number.isInteger(every) && every >= 1)) {
+    throw new RangeError(
+      `Cannot train: checkpoint.every must be a positive integer, got ${every}`,
+    );
+  }
+  const onEpochEnd = checkpoint === undefined ? undefined : (epoch: number) => {
+    if (epoch % every !== 0 && epoch !== params.epochs) return;
+    saveCheckpointSync(checkpoint.path, {
+      epochsDone: epoch,
+      model: modelFrom(arena, layout, vocab, params),
+      adam: adamFrom(arena, layout, vocab, params),
+      stream: stream.randomState(),
+      prng: prng.state(),
+    });
+  };
   const views = {
     centers: arena.i32(batch.centers, params.batchPairs),
     contexts: arena.i32(batch.contexts, params.batchPairs),
@@ -178,27 +213,37 @@ export function trainCorpus(
   const onProgress = options.onProgress;
   const start = performance.now();
   let lastReport = start;
-  runEpochs(arena.kernel, views, layout, batch, stream, params, (t) => {
-    if (onProgress === undefined) return;
-    const now = performance.now();
-    if (t.epochDone || now - lastReport >= interval) {
-      lastReport = now;
-      onProgress(
-        progressOf(
-          t.epoch,
-          params.epochs,
-          t.tokensDone,
-          tokensTotal,
-          start,
-          now,
-          t.lossSum,
-          t.pairs,
-          t.lr,
-          t.epochDone,
-        ),
-      );
-    }
-  });
+  runEpochs(
+    arena.kernel,
+    views,
+    layout,
+    batch,
+    stream,
+    params,
+    (t) => {
+      if (onProgress === undefined) return;
+      const now = performance.now();
+      if (t.epochDone || now - lastReport >= interval) {
+        lastReport = now;
+        onProgress(
+          progressOf(
+            t.epoch,
+            params.epochs,
+            t.tokensDone,
+            tokensTotal,
+            start,
+            now,
+            t.lossSum,
+            t.pairs,
+            t.lr,
+            t.epochDone,
+          ),
+        );
+      }
+    },
+    firstEpoch,
+    onEpochEnd,
+  );
   return modelFrom(arena, layout, vocab, params);
 }
 
@@ -219,13 +264,15 @@ export async function trainCorpusParallel(
   vocab: Vocabulary,
   corpus: Corpus,
   params: TrainParams,
-  options: Pick<
-    TrainRunOptions,
-    "onProgress" | "progressInterval" | "globalContext"
-  > = {},
+  options: Omit<TrainRunOptions, keyof TrainOptions> = {},
 ): Promise<Model> {
   const threads = params.threads;
   if (threads <= 1) return trainCorpus(vocab, corpus, params, options);
+  if (options.checkpoint !== undefined || options.resume !== undefined) {
+    throw new RangeError(
+      `Cannot train: checkpoints and resuming need threads 1 (bit-for-bit continuation), got threads ${threads}`,
+    );
+  }
   if (
     typeof Worker === "undefined" || typeof SharedArrayBuffer === "undefined"
   ) {
@@ -234,6 +281,7 @@ export async function trainCorpusParallel(
     );
     return trainCorpus(vocab, corpus, params, options);
   }
+  checkBeforeTraining(vocab, corpus, params, threads, options.memoryLimit);
   const arena = new KernelArena({ shared: true });
   const layout = layoutMatrices(arena, vocab, params);
   const idsPtr = arena.alloc(corpus.ids.length * 4);
@@ -288,7 +336,9 @@ export async function trainCorpusParallel(
               if (epochDone || now - lastReport >= interval) {
                 lastReport = now;
                 if (epochDone) epochsReported = allDone;
-                const done = state.reduce((a, x) => a + x.tokensDone, 0);
+                const done = epochDone
+                  ? allDone * corpus.ids.length
+                  : state.reduce((a, x) => a + x.tokensDone, 0);
                 const loss = state.reduce((a, x) => a + x.lossSum, 0);
                 const pairs = state.reduce((a, x) => a + x.pairs, 0);
                 const epoch = epochDone
@@ -356,16 +406,6 @@ function layoutMatrices(
 ): TrainLayout {
   const V = vocab.size;
   const D = params.dim;
-  if (V === 0) {
-    throw new RangeError(
-      "Cannot train: the vocabulary is empty (no account reaches minCount)",
-    );
-  }
-  if (params.negatives > 0 && params.sampler !== "uniform" && V < 2) {
-    throw new RangeError(
-      `Cannot train: a vocabulary of ${V} account cannot supply negatives`,
-    );
-  }
   const matrixBytes = V * D * 4;
   const sigmoid = arena.alloc(SIGMOID_TABLE_BYTES);
   const input = arena.alloc(matrixBytes);
@@ -403,6 +443,130 @@ function modelFrom(
     output: arena.f32(layout.output, n).slice(),
     params,
   });
+}
+
+/**
+ * Refuses, before any allocation, a vocabulary that cannot supply the
+ * negatives and a run whose memory estimate is over the WebAssembly limit or
+ * the caller's cap.
+ */
+function checkBeforeTraining(
+  vocab: Vocabulary,
+  corpus: Corpus,
+  params: TrainParams,
+  threads: number,
+  memoryLimit: number | undefined,
+): void {
+  const V = vocab.size;
+  if (V === 0) {
+    throw new RangeError(
+      "Cannot train: the vocabulary is empty (no account reaches minCount)",
+    );
+  }
+  if (params.negatives > 0 && V < 2) {
+    throw new RangeError(
+      `Cannot train: a vocabulary of ${V} account cannot supply negatives (set negatives 0 or add accounts)`,
+    );
+  }
+  if (params.negatives > 0 && V <= params.negatives) {
+    throw new RangeError(
+      `Cannot train: a vocabulary of ${V} accounts cannot supply ${params.negatives} negatives per pair besides the center (it needs at least ${
+        params.negatives + 1
+      }); lower negatives`,
+    );
+  }
+  checkTrainingMemory(
+    estimateTrainingMemory({
+      vocabSize: V,
+      dim: params.dim,
+      tokens: corpus.ids.length,
+      sessions: corpus.offsets.length - 1,
+      optimizer: params.optimizer,
+      threads,
+      batchPairs: params.batchPairs,
+      negatives: params.negatives,
+    }),
+    { limitBytes: memoryLimit },
+  );
+}
+
+function adamFrom(
+  arena: KernelArena,
+  layout: TrainLayout,
+  vocab: Vocabulary,
+  params: TrainParams,
+): AdamState | null {
+  if (params.optimizer !== "adam") return null;
+  const n = vocab.size * params.dim;
+  const a = layout.adam;
+  return {
+    mIn: arena.f32(a.mIn, n).slice(),
+    vIn: arena.f32(a.vIn, n).slice(),
+    mOut: arena.f32(a.mOut, n).slice(),
+    vOut: arena.f32(a.vOut, n).slice(),
+    tIn: arena.i32(a.tIn, vocab.size).slice(),
+    tOut: arena.i32(a.tOut, vocab.size).slice(),
+  };
+}
+
+function restoreCheckpoint(
+  arena: KernelArena,
+  layout: TrainLayout,
+  vocab: Vocabulary,
+  params: TrainParams,
+  checkpoint: TrainCheckpoint,
+): void {
+  const model = checkpoint.model;
+  const same = model.size === vocab.size && model.dim === params.dim &&
+    model.vocab.words.every((w, i) => w === vocab.words[i]);
+  if (!same) {
+    throw new RangeError(
+      `Cannot resume: the checkpoint has ${model.size} accounts of dimension ${model.dim}, these sessions give ${vocab.size} of dimension ${params.dim} (use the same input and options)`,
+    );
+  }
+  for (
+    const key of [
+      "optimizer",
+      "window",
+      "windowMode",
+      "negatives",
+      "sampler",
+      "batchPairs",
+      "seed",
+    ] as const
+  ) {
+    const saved = model.params[key];
+    if (saved !== undefined && saved !== params[key]) {
+      throw new RangeError(
+        `Cannot resume: the checkpoint was trained with ${key} ${saved}, not ${
+          params[key]
+        }`,
+      );
+    }
+  }
+  if (checkpoint.epochsDone >= params.epochs) {
+    throw new RangeError(
+      `Cannot resume: the checkpoint has ${checkpoint.epochsDone} epochs done, the run asks for ${params.epochs}`,
+    );
+  }
+  if ((checkpoint.adam !== null) !== (params.optimizer === "adam")) {
+    throw new RangeError(
+      "Cannot resume: the checkpoint's optimizer state does not match the optimizer",
+    );
+  }
+  const n = vocab.size * params.dim;
+  arena.f32(layout.input, n).set(model.input);
+  arena.f32(layout.output, n).set(model.output!);
+  const adam = checkpoint.adam;
+  if (adam !== null) {
+    const a = layout.adam;
+    arena.f32(a.mIn, n).set(adam.mIn);
+    arena.f32(a.vIn, n).set(adam.vIn);
+    arena.f32(a.mOut, n).set(adam.mOut);
+    arena.f32(a.vOut, n).set(adam.vOut);
+    arena.i32(a.tIn, vocab.size).set(adam.tIn);
+    arena.i32(a.tOut, vocab.size).set(adam.tOut);
+  }
 }
 
 /**

@@ -329,7 +329,7 @@ Deno.test("readSessions() reads a CSV header with no rows as no sessions", async
   });
 });
 
-Deno.test("BUG(_lines.ts parseTimestamp): readSessions() rejects a CSV timestamp that overflows to Infinity", async () => {
+Deno.test("readSessions() rejects a CSV timestamp that overflows to Infinity", async () => {
   // "1e999" matches the decimal pattern and Number() makes it Infinity,
   // which parseTimestamp returns without a finiteness check.
   for (const ts of ["1e999", "-1e999", "9".repeat(400)]) {
@@ -347,7 +347,7 @@ Deno.test("BUG(_lines.ts parseTimestamp): readSessions() rejects a CSV timestamp
   }
 });
 
-Deno.test("BUG(_lines.ts parseTimestamp): an infinite JSON timestamp is reported as its text, not as null", async () => {
+Deno.test("an infinite JSON timestamp is reported as its text, not as null", async () => {
   // JSON.parse turns 1e400 into Infinity and JSON.stringify(Infinity) is
   // "null", so the message reads 'invalid timestamp null'.
   const error = await assertInputError(
@@ -419,7 +419,7 @@ Deno.test("readPosts() names file, line and problem of broken posts", async () =
   });
 });
 
-Deno.test("BUG(read_posts.ts featureValue): readPosts() rejects a feature that overflows to Infinity", async () => {
+Deno.test("readPosts() rejects a feature that overflows to Infinity", async () => {
   // 1e999 parses to Infinity; featureValue() accepts any number, so the
   // post carries features.appeal = Infinity into the scorer.
   await assertInputError(

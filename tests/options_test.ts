@@ -186,9 +186,8 @@ Deno.test("trainSync() refuses an empty vocabulary and a one-account vocabulary 
   assert.equal(model.vocab.size, 1);
 });
 
-Deno.test("MISSING(train.ts layoutMatrices): trainSync() refuses a vocabulary smaller than the number of negatives, before training", () => {
-  // Three accounts cannot supply five distinct negatives per pair; today
-  // training goes ahead and draws the same two or three accounts again.
+Deno.test("trainSync() refuses a vocabulary smaller than the number of negatives, before training", () => {
+  // Three accounts cannot supply five distinct negatives per pair.
   let progress = 0;
   assert.throws(
     () =>
@@ -206,9 +205,8 @@ Deno.test("MISSING(train.ts layoutMatrices): trainSync() refuses a vocabulary sm
   assert.equal(progress, 0);
 });
 
-Deno.test("MISSING(train.ts layoutMatrices): the uniform sampler is refused one account with negatives, as the others are", () => {
-  // With sampler "uniform" the V < 2 check is skipped, so the only account
-  // is drawn as its own negative.
+Deno.test("the uniform sampler is refused one account with negatives, as the others are", () => {
+  // The only account would be drawn as its own negative.
   assert.throws(
     () =>
       trainSync([["a", "a", "a"]], {
