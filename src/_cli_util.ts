@@ -29,6 +29,9 @@ export class UsageError extends Error {
   }
 }
 
+/** A token that reads as a negative number, e.g. `-0.5` or `-1e-3`. */
+const NEGATIVE_NUMBER = /^-(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
 /** One flag of a command. */
 export interface FlagSpec {
   /** `"string"` flags take a value, `"boolean"` flags do not. */
@@ -50,9 +53,27 @@ export function parseFlags(
   args: string[],
   flags: Record<string, FlagSpec>,
 ): Record<string, string | boolean | string[] | undefined> {
+  // A negative number after a flag that takes a value is that value
+  // (`--ns-exponent -0.5`), not another flag.
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    const name = arg.startsWith("--") ? arg.slice(2) : undefined;
+    if (
+      name !== undefined && !name.includes("=") &&
+      flags[name]?.type === "string" &&
+      next !== undefined && NEGATIVE_NUMBER.test(next)
+    ) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
   try {
     const { values } = nodeParseArgs({
-      args,
+      args: joined,
       options: { ...flags, help: { type: "boolean", short: "h" } },
       strict: true,
       allowPositionals: false,

@@ -26,7 +26,12 @@ import {
 import { buildCorpus, buildCorpusFromText } from "./corpus.ts";
 import { loadModel, saveModel } from "./model_io.ts";
 import { readSessions } from "./read_sessions.ts";
-import { trainCorpus, type TrainProgress } from "./train.ts";
+import {
+  trainCorpus,
+  trainCorpusParallel,
+  type TrainProgress,
+} from "./train.ts";
+import { loadCheckpoint } from "./checkpoint.ts";
 import { resolveTrainOptions, type TrainOptions } from "./train_options.ts";
 import { runExplore, runRecommend } from "./_cli_explore.ts";
 import { runEval, runTune } from "./_cli_quality.ts";
@@ -74,6 +79,10 @@ Flags:
   --seed N            random seed (default 1)
   --threads N         worker threads (default 1: deterministic)
   --gap SECONDS       CSV: split a user's history after this much inactivity
+  --checkpoint FILE   write a checkpoint after every --checkpoint-every epochs (threads 1)
+  --checkpoint-every N  epochs between checkpoints (default 1)
+  --resume FILE       continue from a checkpoint of the same input and flags
+  --memory-limit MB   refuse up front a run whose memory estimate is larger
 
 Progress goes to stderr; a one-line JSON summary goes to stdout.
 
@@ -164,6 +173,10 @@ async function runTrain(args: string[]): Promise<number> {
     seed: { type: "string" },
     threads: { type: "string" },
     gap: { type: "string" },
+    checkpoint: { type: "string" },
+    "checkpoint-every": { type: "string" },
+    resume: { type: "string" },
+    "memory-limit": { type: "string" },
   });
   if (v.help) {
     console.log(TRAIN_USAGE);
@@ -198,6 +211,15 @@ async function runTrain(args: string[]): Promise<number> {
     threads: numberFlag(v, "threads", { integer: true }),
   };
   const gap = numberFlag(v, "gap", { min: 0 });
+  const checkpointPath = v.checkpoint as string | undefined;
+  const checkpointEvery = numberFlag(v, "checkpoint-every", {
+    integer: true,
+    min: 1,
+  });
+  const memoryLimitMb = numberFlag(v, "memory-limit", { min: 1 });
+  const resume = typeof v.resume === "string"
+    ? await loadCheckpoint(v.resume)
+    : undefined;
   for (const key of Object.keys(options) as (keyof TrainOptions)[]) {
     if (options[key] === undefined) delete options[key];
   }
@@ -224,7 +246,15 @@ async function runTrain(args: string[]): Promise<number> {
   );
   const progress = new Progress("train");
   let last: TrainProgress | undefined;
-  const model = trainCorpus(built.vocab, built.corpus, params, {
+  const run = params.threads > 1 ? trainCorpusParallel : trainCorpus;
+  const model = await run(built.vocab, built.corpus, params, {
+    checkpoint: checkpointPath === undefined
+      ? undefined
+      : { path: checkpointPath, every: checkpointEvery },
+    resume,
+    memoryLimit: memoryLimitMb === undefined
+      ? undefined
+      : memoryLimitMb * 1024 * 1024,
     onProgress: (p) => {
       last = p;
       const eta = p.tokensPerSecond > 0
