@@ -63,6 +63,11 @@ export * from "./src/rank.ts";
 export * from "./src/grid.ts";
 export * from "./src/explore.ts";
 
+// Serving it.
+export * from "./src/handler.ts";
+export * from "./src/checkpoint.ts";
+export * from "./src/memory.ts";
+
 // Looking at embeddings.
 export * from "./src/plot.ts";
 export * from "./src/pca.ts";

@@ -8,9 +8,7 @@
 
 import assert from "node:assert/strict";
 import { parseArgs } from "node:util";
-// Until deno.json maps "playwright-core", the version is pinned here.
-// deno-lint-ignore no-import-prefix
-import { type Browser, chromium } from "npm:playwright-core@1.65.2";
+import { type Browser, chromium } from "playwright-core";
 import { createHandler, createWorldApp } from "../src/handler.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
