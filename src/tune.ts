@@ -41,7 +41,7 @@ export interface TuneSpace {
   nsExponent: readonly [number, number];
   /** Subsampling thresholds to choose from. Default `[0, 1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2]`. */
   sample: readonly number[];
-  /** Negatives range. Default `[5, 20]`. */
+  /** Negatives range, capped at the number of training accounts − 2. Default `[5, 20]`. */
   negatives: readonly [number, number];
   /** Window modes to choose from. Default all three. */
   windowMode: readonly WindowMode[];
@@ -203,8 +203,17 @@ export function tune(
     );
   }
 
+  // Negatives must leave room besides the center in a small vocabulary.
+  const accounts = new Set<string>();
+  for (const session of train) for (const a of session) accounts.add(a);
+  const maxNegatives = Math.max(1, accounts.size - 2);
+  const [negLo, negHi] = space.negatives;
+  const bounded: TuneSpace = {
+    ...space,
+    negatives: [Math.min(negLo, maxNegatives), Math.min(negHi, maxNegatives)],
+  };
   const configs: TunedOptions[] = [];
-  for (let i = 0; i < budget; i++) configs.push(drawConfig(prng, space));
+  for (let i = 0; i < budget; i++) configs.push(drawConfig(prng, bounded));
 
   const trials: TuneTrial[] = [];
   const rungs = strategy === "halving" ? halvingRungs(budget) : 1;

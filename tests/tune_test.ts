@@ -131,6 +131,19 @@ Deno.test("`tune()` samples sessions with its seed", () => {
   assert.ok(total > 100 && total < 200, `sampled ${total} of 300`);
 });
 
+Deno.test("`tune()` caps negatives below the vocabulary size", () => {
+  const tiny = Array.from(
+    { length: 40 },
+    (_, i) => [`a${i % 5}`, `a${(i + 2) % 5}`],
+  );
+  const result = tune(tiny, {
+    budget: 3,
+    base: { dim: 4 },
+    space: { epochs: [1, 2] },
+  });
+  for (const trial of result.trials) assert.equal(trial.options.negatives, 3);
+});
+
 Deno.test("`tune()` rejects bad options", () => {
   assert.throws(() => tune(SESSIONS, { budget: 0 }), RangeError);
   assert.throws(() => tune(SESSIONS, { sample: 0 }), RangeError);
