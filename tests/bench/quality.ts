@@ -518,7 +518,9 @@ async function runDataset(dataset: Dataset, tmp: string): Promise<Row[]> {
     ["fixed window", { windowMode: "fixed" }],
   ];
   const tokens = dataset.train.reduce((a, s) => a + s.length, 0);
-  if (tokens / dataset.train.length <= SESSION_MODE_MAX_MEAN_LENGTH) {
+  const longSessions = tokens / dataset.train.length >
+    SESSION_MODE_MAX_MEAN_LENGTH;
+  if (!longSessions) {
     ablation.push(["session window", { windowMode: "session" }]);
   }
   for (const [name, change] of ablation) {
@@ -535,6 +537,7 @@ async function runDataset(dataset: Dataset, tmp: string): Promise<Row[]> {
       strategy: "halving",
       seed: 1,
       base: { dim: 100 },
+      space: longSessions ? { windowMode: ["shrinking", "fixed"] } : {},
       onTrial: (t, done, total) =>
         log(
           `${dataset.name} | tune ${done}/${total}: ${
