@@ -691,6 +691,7 @@ export function createWorldApp(options: WorldAppOptions = {}): ExploreApp {
       title:
         `Simulated world: ${model.size} accounts, ${world.topics.length} topics`,
       categories,
+      projection: "tsne",
       ...options.map,
     }),
     categories,

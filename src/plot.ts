@@ -80,7 +80,10 @@ export interface PlotOptions {
   tsne?: TsneOptions;
 }
 
-/** Okabe–Ito colours (M. Okabe and K. Ito, "Color Universal Design", 2002). */
+/**
+ * Okabe–Ito colours (M. Okabe and K. Ito, "Color Universal Design", 2002),
+ * then four of Paul Tol's muted colours, so twelve categories keep their own.
+ */
 const PALETTE = [
   "#0072B2", // blue
   "#E69F00", // orange
@@ -90,6 +93,10 @@ const PALETTE = [
   "#56B4E9", // sky blue
   "#F0E442", // yellow
   "#000000", // black
+  "#882255", // wine
+  "#44AA99", // teal
+  "#999933", // olive
+  "#AA4499", // purple
 ];
 const OTHER_COLOR = "#7F7F7F";
 const UNKNOWN_COLOR = "#C8C8C8";
