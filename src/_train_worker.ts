@@ -65,6 +65,7 @@ scope.onmessage = (event: MessageEvent<WorkerJob>) => {
       sampler: p.sampler,
       exponent: p.nsExponent,
       hardFraction: p.hardFraction,
+      selfPairs: p.selfPairs,
       sessionRange: job.range,
       globalContext: job.globalContext ?? undefined,
       prng: new Prng(job.seed),

@@ -230,13 +230,18 @@ async function runTrain(args: string[]): Promise<number> {
     ? await buildCorpusFromText(input, {
       minCount: params.minCount,
       maxVocab: params.maxVocab,
+      kernelMemory: params.threads > 1 ? "shared" : "plain",
     })
     : await buildCorpus(
       readSessions(input, {
         format,
         gapSeconds: gap,
       }),
-      { minCount: params.minCount, maxVocab: params.maxVocab },
+      {
+        minCount: params.minCount,
+        maxVocab: params.maxVocab,
+        kernelMemory: params.threads > 1 ? "shared" : "plain",
+      },
     );
   const readSeconds = (performance.now() - start) / 1000;
   console.error(
@@ -244,6 +249,8 @@ async function runTrain(args: string[]): Promise<number> {
       formatDuration(readSeconds)
     }`,
   );
+  // Training may take over the corpus memory: count its tokens first.
+  const corpusTokens = built.corpus.ids.length;
   const progress = new Progress("train");
   let last: TrainProgress | undefined;
   const run = params.threads > 1 ? trainCorpusParallel : trainCorpus;
@@ -273,7 +280,7 @@ async function runTrain(args: string[]): Promise<number> {
   progress.done();
   await saveModel(model, out);
   const seconds = (performance.now() - start) / 1000;
-  const tokens = built.corpus.ids.length * params.epochs;
+  const tokens = corpusTokens * params.epochs;
   console.log(JSON.stringify({
     model: out,
     accounts: model.vocab.size,

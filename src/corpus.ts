@@ -20,6 +20,12 @@
 import { readByteBlocks, type ReadLinesOptions } from "./_lines.ts";
 import type { LineSource } from "./_lines.ts";
 import type { Session } from "./records.ts";
+import {
+  ArenaIdStore,
+  HeapIdStore,
+  type IdStore,
+  registerCorpusMemory,
+} from "./_corpus_memory.ts";
 import { Vocabulary } from "./vocab.ts";
 
 const INITIAL_TOKENS = 1 << 16;
@@ -58,6 +64,15 @@ export interface BuildCorpusOptions {
    * build the vocabulary from the sessions.
    */
   vocab?: Vocabulary;
+  /**
+   * Keep the ids in WebAssembly memory (`"plain"`, or `"shared"` for
+   * multi-threaded training) instead of the JavaScript heap: the memory grows
+   * in place as sessions arrive and training then uses it without a copy, so
+   * the corpus costs 4 bytes per token at the peak. The returned `ids` view is
+   * valid until training starts; the trained model keeps that memory alive.
+   * Default: the JavaScript heap.
+   */
+  kernelMemory?: "plain" | "shared";
 }
 
 /** The result of {@linkcode buildCorpus}. */
@@ -286,7 +301,8 @@ class ByteDictionary {
 
 /** Accumulates provisional ids, counts and session ends; one per build. */
 class CorpusBuilder {
-  #ids = new Int32Array(INITIAL_TOKENS);
+  #store: IdStore;
+  #ids: Int32Array;
   #tokens = 0;
   #offsets = new Int32Array(INITIAL_SESSIONS);
   #sessions = 0;
@@ -296,6 +312,19 @@ class CorpusBuilder {
   #maxVocab: number;
 
   constructor(options: BuildCorpusOptions) {
+    const kernelMemory = options.kernelMemory;
+    if (
+      kernelMemory !== undefined && kernelMemory !== "plain" &&
+      kernelMemory !== "shared"
+    ) {
+      throw new RangeError(
+        `Cannot build corpus: kernelMemory must be "plain" or "shared", got ${kernelMemory}`,
+      );
+    }
+    this.#store = kernelMemory === undefined
+      ? new HeapIdStore(INITIAL_TOKENS)
+      : new ArenaIdStore(kernelMemory === "shared");
+    this.#ids = this.#store.reserve(INITIAL_TOKENS);
     this.#fixed = options.vocab;
     this.#minCount = options.minCount ?? 1;
     this.#maxVocab = options.maxVocab ?? Infinity;
@@ -342,7 +371,9 @@ class CorpusBuilder {
     // A block of n bytes holds at most n / 2 + 1 ids, so capacity is
     // ensured once and the loop works on locals.
     const maxTokens = this.#tokens + (n >>> 1) + 1;
-    while (this.#ids.length < maxTokens) this.#ids = grow(this.#ids);
+    if (this.#ids.length < maxTokens) {
+      this.#ids = this.#store.reserve(maxTokens);
+    }
     while (this.#offsets.length < this.#sessions + lineCount + 2) {
       this.#offsets = grow(this.#offsets);
     }
@@ -386,7 +417,9 @@ class CorpusBuilder {
   #push(id: number): void {
     if (id === this.#counts.length) this.#counts = grow(this.#counts);
     this.#counts[id]!++;
-    if (this.#tokens === this.#ids.length) this.#ids = grow(this.#ids);
+    if (this.#tokens === this.#ids.length) {
+      this.#ids = this.#store.reserve(this.#tokens + 1);
+    }
     this.#ids[this.#tokens++] = id;
   }
 
@@ -434,12 +467,17 @@ class CorpusBuilder {
       }
       offsets[sessionsRead] = out;
     }
-    return {
-      vocab,
-      corpus: { ids: ids.subarray(0, out), offsets },
-      tokensRead,
-      sessionsRead,
-    };
+    const store = this.#store;
+    let corpusIds = ids.subarray(0, out);
+    if (store instanceof ArenaIdStore) {
+      store.trim(out);
+      corpusIds = store.arena.i32(store.ptr, out);
+    }
+    const corpus = { ids: corpusIds, offsets };
+    if (store instanceof ArenaIdStore) {
+      registerCorpusMemory(corpus, { arena: store.arena, ids: store.ptr });
+    }
+    return { vocab, corpus, tokensRead, sessionsRead };
   }
 }
 

@@ -44,6 +44,8 @@ export interface TrainingMemoryInput {
   batchPairs?: number;
   /** Negatives per pair. Default `5`. */
   negatives?: number;
+  /** Whether the corpus ids are in WebAssembly memory (built with `kernelMemory`). Default: `threads > 1`. */
+  corpusInKernel?: boolean;
 }
 
 /** The result of {@linkcode estimateTrainingMemory}. */
@@ -58,7 +60,7 @@ export interface TrainingMemoryEstimate {
    * `corpusIds` (4 per token), `corpusOffsets` (4 per session, plus one),
    * `batches` (centers, contexts, negatives and a gradient row per thread),
    * `sigmoidTable`, `arenaBase` (the unused start of the memory) and
-   * `modelCopy` (the trained matrices copied out, 2×V×D×4).
+   * (the trained model views the matrices in place: no copy).
    */
   parts: Record<string, number>;
 }
@@ -80,7 +82,6 @@ const PART_LABELS: Readonly<Record<string, string>> = {
   batches: "batches",
   sigmoidTable: "sigmoid table",
   arenaBase: "arena base",
-  modelCopy: "model copy",
 };
 
 /**
@@ -142,14 +143,16 @@ export function estimateTrainingMemory(
     batches: threads * perThreadBatch,
     sigmoidTable: SIGMOID_TABLE_BYTES,
     arenaBase: ARENA_BASE_BYTES,
-    modelCopy: 2 * matrix,
   };
   let bytes = 0;
   for (const key in parts) bytes += parts[key]!;
-  // On one thread the corpus stays in JavaScript memory; Workers read it
-  // from the shared WebAssembly memory. The model copy is JavaScript memory.
-  let wasmBytes = bytes - parts.modelCopy!;
-  if (threads === 1) wasmBytes -= parts.corpusIds! + parts.corpusOffsets!;
+  // Workers read the ids from the shared WebAssembly memory, and so does one
+  // thread when the corpus was built there; otherwise they are JavaScript
+  // memory. Offsets are copied into shared memory for Workers only.
+  const idsInKernel = input.corpusInKernel ?? threads > 1;
+  let wasmBytes = bytes;
+  if (!idsInKernel) wasmBytes -= parts.corpusIds!;
+  if (threads === 1) wasmBytes -= parts.corpusOffsets!;
   return { bytes, wasmBytes, parts };
 }
 
@@ -234,9 +237,8 @@ function describeParts(
   for (const key of Object.keys(PART_LABELS)) {
     const size = parts[key] ?? 0;
     if (size === 0) continue;
-    if (wasmOnly && key === "modelCopy") continue;
     if (
-      wasmOnly && estimate.bytes - parts.modelCopy! !== estimate.wasmBytes &&
+      wasmOnly && estimate.bytes !== estimate.wasmBytes &&
       (key === "corpusIds" || key === "corpusOffsets")
     ) continue;
     shown.push(`${PART_LABELS[key]} ${formatBytes(size)}`);

@@ -556,8 +556,8 @@ function formatF32(value: number): string {
 
 function sortedParams(
   params: Partial<TrainParams>,
-): Record<string, number | string> {
-  const out: Record<string, number | string> = {};
+): Record<string, number | string | boolean> {
+  const out: Record<string, number | string | boolean> = {};
   const record = params as Record<string, unknown>;
   for (const key of Object.keys(record).sort()) {
     const value = record[key];
@@ -567,9 +567,12 @@ function sortedParams(
         `Cannot save model: parameter ${key} is ${value}, not a finite number`,
       );
     }
-    if (typeof value !== "number" && typeof value !== "string") {
+    if (
+      typeof value !== "number" && typeof value !== "string" &&
+      typeof value !== "boolean"
+    ) {
       throw new TypeError(
-        `Cannot save model: parameter ${key} must be a number or a string, got ${
+        `Cannot save model: parameter ${key} must be a number, a string or a boolean, got ${
           describe(value)
         }`,
       );

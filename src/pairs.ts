@@ -73,6 +73,13 @@ export interface PairStreamOptions {
   exponent?: number;
   /** Share of hard negatives for the `"mixed"` sampler. Default `0.5`. */
   hardFraction?: number;
+  /**
+   * Keep pairs of an account with another occurrence of itself in the window
+   * (word2vec and gensim keep them; on session data they help next-item
+   * quality). A session of one repeated account gives no pairs either way.
+   * Default `true`.
+   */
+  selfPairs?: boolean;
   /** Only sessions `[a, b)`. Default all sessions. */
   sessionRange?: [number, number];
   /**
@@ -117,6 +124,7 @@ export class PairStream {
   #negatives: number;
   #sampler: NegativeSampler;
   #global: Int32Array | null;
+  #selfPairs: boolean;
   /** Keep threshold per id, scaled by 2^31; null when subsampling is off. */
   #keep: Int32Array | null;
   #epochTokens: number;
@@ -254,6 +262,7 @@ export class PairStream {
       }
     }
     this.#global = global;
+    this.#selfPairs = options.selfPairs ?? true;
     this.#ids = ids;
     this.#offsets = offsets;
     this.#epochTokens = offsets[last]! - offsets[first]!;
@@ -342,6 +351,7 @@ export class PairStream {
     const randomLimit = RANDOM_BLOCK - 2 * nNeg;
     const mode = this.#mode;
     const window = this.#window;
+    const selfPairs = this.#selfPairs;
 
     let kept = this.#kept;
     let length = this.#keptLength;
@@ -361,7 +371,7 @@ export class PairStream {
           continue;
         }
         ctx = kept[j++]!;
-        if (ctx === c) continue;
+        if (ctx === c && !selfPairs) continue;
       } else if (globalPending) {
         globalPending = false;
         ctx = globalId;
@@ -475,6 +485,14 @@ export class PairStream {
         }
       }
       if (length === 0) continue;
+      if (this.#selfPairs) {
+        // A session of one repeated account teaches nothing: no self-pairs.
+        const first = kept[0]!;
+        let k = 1;
+        while (k < length && kept[k] === first) k++;
+        const g = global === null ? -1 : global[s]!;
+        if (k === length && (g < 0 || g === first)) continue;
+      }
       this.#globalId = global === null ? -1 : global[s]!;
       this.#keptLength = length;
       if (sampler.usesSession) sampler.beginSession(ids, start, end);

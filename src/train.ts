@@ -26,6 +26,7 @@ import {
 } from "./train_options.ts";
 import type { Vocabulary } from "./vocab.ts";
 import { checkTrainingMemory, estimateTrainingMemory } from "./memory.ts";
+import { isCorpusInKernel, takeCorpusMemory } from "./_corpus_memory.ts";
 import {
   type AdamState,
   saveCheckpointSync,
@@ -80,8 +81,8 @@ export interface TrainRunOptions extends TrainOptions {
 /** Sessions as training accepts them. */
 export type SessionInput = readonly string[] | Session;
 
-/** Initial vectors are uniform in `±INIT_SCALE / dim` (word2vec's choice). */
-const INIT_SCALE = 0.5;
+/** Initial vectors are uniform in `±INIT_SCALE / dim` (gensim's choice; word2vec uses half). */
+const INIT_SCALE = 1;
 
 /**
  * Trains account embeddings from sessions, on one thread.
@@ -129,7 +130,7 @@ export function trainSync(
  * import { train } from "./train.ts";
  * import assert from "node:assert/strict";
  *
- * const model = await train([["a", "b"], ["b", "c"]], { dim: 4, epochs: 2 });
+ * const model = await train([["a", "b"], ["b", "c"]], { dim: 4, epochs: 2, negatives: 2 });
  * assert.equal(model.dim, 4);
  * ```
  */
@@ -161,9 +162,15 @@ export function trainCorpus(
   options: Omit<TrainRunOptions, keyof TrainOptions> = {},
 ): Model {
   checkBeforeTraining(vocab, corpus, params, 1, options.memoryLimit);
-  const arena = new KernelArena();
+  const tokens = corpus.ids.length;
+  const inKernel = takeCorpusMemory(corpus, false);
+  const arena = inKernel?.arena ?? new KernelArena();
   const layout = layoutMatrices(arena, vocab, params);
   const batch = layoutBatch(arena.alloc(batchBytes(params)), params);
+  if (inKernel !== undefined) {
+    // The matrices grew the memory the ids live in: view them afresh.
+    corpus = { ids: arena.i32(inKernel.ids, tokens), offsets: corpus.offsets };
+  }
   const prng = new Prng(params.seed + STREAM_SEED_OFFSET);
   const stream = new PairStream(corpus, vocab.counts, {
     window: params.window,
@@ -173,6 +180,7 @@ export function trainCorpus(
     sampler: params.sampler,
     exponent: params.nsExponent,
     hardFraction: params.hardFraction,
+    selfPairs: params.selfPairs,
     globalContext: encodeGlobalContext(vocab, corpus, options.globalContext),
     prng,
   });
@@ -282,11 +290,17 @@ export async function trainCorpusParallel(
     return trainCorpus(vocab, corpus, params, options);
   }
   checkBeforeTraining(vocab, corpus, params, threads, options.memoryLimit);
-  const arena = new KernelArena({ shared: true });
+  const inKernel = takeCorpusMemory(corpus, true);
+  const arena = inKernel?.arena ?? new KernelArena({ shared: true });
   const layout = layoutMatrices(arena, vocab, params);
-  const idsPtr = arena.alloc(corpus.ids.length * 4);
+  let idsPtr: number;
+  if (inKernel !== undefined) {
+    idsPtr = inKernel.ids;
+  } else {
+    idsPtr = arena.alloc(corpus.ids.length * 4);
+    arena.i32(idsPtr, corpus.ids.length).set(corpus.ids);
+  }
   const offsetsPtr = arena.alloc(corpus.offsets.length * 4);
-  arena.i32(idsPtr, corpus.ids.length).set(corpus.ids);
   arena.i32(offsetsPtr, corpus.offsets.length).set(corpus.offsets);
   const batches = Array.from(
     { length: threads },
@@ -439,8 +453,8 @@ function modelFrom(
   return new Model({
     vocab,
     dim: params.dim,
-    input: arena.f32(layout.input, n).slice(),
-    output: arena.f32(layout.output, n).slice(),
+    input: arena.f32(layout.input, n),
+    output: arena.f32(layout.output, n),
     params,
   });
 }
@@ -485,6 +499,7 @@ function checkBeforeTraining(
       threads,
       batchPairs: params.batchPairs,
       negatives: params.negatives,
+      corpusInKernel: threads > 1 || isCorpusInKernel(corpus),
     }),
     { limitBytes: memoryLimit },
   );

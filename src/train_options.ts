@@ -46,6 +46,8 @@ export interface TrainOptions {
   threads?: number;
   /** Pairs per kernel call. Default `8192`. */
   batchPairs?: number;
+  /** Train an account against its own repeats in the window, as word2vec does (a session of one repeated account never gives pairs). Default `true`. */
+  selfPairs?: boolean;
 }
 
 /** Fully resolved hyperparameters, as stored with a model. */
@@ -105,6 +107,7 @@ export function resolveTrainOptions(options: TrainOptions = {}): TrainParams {
     seed: options.seed ?? 1,
     threads: options.threads ?? 1,
     batchPairs: options.batchPairs ?? 8192,
+    selfPairs: options.selfPairs ?? true,
   };
   integer("dim", p.dim, 1, MAX_DIM);
   integer("window", p.window, 1, 10_000);
@@ -122,6 +125,11 @@ export function resolveTrainOptions(options: TrainOptions = {}): TrainParams {
   oneOf("windowMode", p.windowMode, WINDOW_MODES);
   oneOf("sampler", p.sampler, SAMPLERS);
   oneOf("optimizer", p.optimizer, OPTIMIZERS);
+  if (typeof p.selfPairs !== "boolean") {
+    throw new RangeError(
+      `Cannot train: selfPairs must be true or false, got ${p.selfPairs}`,
+    );
+  }
   return p;
 }
 

@@ -39,6 +39,7 @@ function streamOf(
       maxSessionWindow,
       sample: 0,
       negatives: 0,
+      selfPairs: false,
       prng: new Prng(9),
     },
   );

@@ -28,11 +28,19 @@ Deno.test("estimateTrainingMemory() adds up hand-computed parts for SGD on one t
     batches: 32_768 + 32_768 + 163_840 + 400,
     sigmoidTable: 32_776,
     arenaBase: 1024,
-    modelCopy: 800_000,
   });
-  assert.equal(estimate.bytes, 2_071_580);
-  // One thread: the corpus and the model copy are outside the wasm memory.
-  assert.equal(estimate.wasmBytes, 2_071_580 - 800_000 - 208_004);
+  assert.equal(estimate.bytes, 1_271_580);
+  // One thread: the corpus is outside the wasm memory.
+  assert.equal(estimate.wasmBytes, 1_271_580 - 208_004);
+  // Built in kernel memory, the ids count there; the offsets stay outside.
+  const inKernel = estimateTrainingMemory({
+    vocabSize: 1000,
+    dim: 100,
+    tokens: 50_000,
+    sessions: 2_000,
+    corpusInKernel: true,
+  });
+  assert.equal(inKernel.wasmBytes, 1_271_580 - 8_004);
 });
 
 Deno.test("estimateTrainingMemory() counts Adam state, every thread's batch and the corpus in shared memory", () => {
@@ -52,8 +60,8 @@ Deno.test("estimateTrainingMemory() counts Adam state, every thread's batch and 
   assert.equal(estimate.parts.corpusOffsets, 4);
   // Per thread: 40 → 48 twice, max(1, 0)×4 → 16, 3×4 → 16.
   assert.equal(estimate.parts.batches, 2 * (48 + 48 + 16 + 16));
-  assert.equal(estimate.bytes, 35_100);
-  assert.equal(estimate.wasmBytes, 35_100 - 240);
+  assert.equal(estimate.bytes, 34_860);
+  assert.equal(estimate.wasmBytes, 34_860);
 });
 
 Deno.test("estimateTrainingMemory() batch and sigmoid sizes match the trainer's layout", () => {
@@ -183,15 +191,15 @@ Deno.test("checkTrainingMemory() enforces a caller's cap on the total", () => {
     tokens: 50_000,
     sessions: 2_000,
   });
-  checkTrainingMemory(estimate, { limitBytes: 2_071_580 });
+  checkTrainingMemory(estimate, { limitBytes: 1_271_580 });
   assert.throws(
-    () => checkTrainingMemory(estimate, { limitBytes: 2_071_579 }),
+    () => checkTrainingMemory(estimate, { limitBytes: 1_271_579 }),
     (e: unknown) =>
       e instanceof RangeError &&
       e.message.startsWith(
-        "Cannot train: needs about 2 MiB (input 390.6 KiB, output 390.6 KiB, corpus 195.3 KiB,",
+        "Cannot train: needs about 1.2 MiB (input 390.6 KiB, output 390.6 KiB, corpus 195.3 KiB,",
       ) &&
-      e.message.endsWith("above the configured cap of 2 MiB"),
+      e.message.endsWith("above the configured cap of 1.2 MiB"),
   );
   for (const limitBytes of [0, -5, NaN, Infinity]) {
     assert.throws(

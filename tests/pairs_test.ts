@@ -94,38 +94,55 @@ Deno.test("`PairStream.fill()` fixed-window pair counts equal the closed form", 
   }
 });
 
-Deno.test("`PairStream.fill()` fixed window gives the exact pair multiset", () => {
-  const session = [4, 2, 7, 2, 9];
-  const stream = new PairStream(
-    corpusOf([session]),
-    new Float64Array(10).fill(1),
-    {
-      ...noNegatives,
-      window: 2,
-      windowMode: "fixed",
-      prng: new Prng(2),
-    },
-  );
-  const expected: string[] = [];
-  for (let i = 0; i < session.length; i++) {
-    for (let j = i - 2; j <= i + 2; j++) {
-      if (j < 0 || j >= session.length || j === i) continue;
-      if (session[i] === session[j]) continue;
-      expected.push(`${session[i]}>${session[j]}`);
+for (const selfPairs of [true, false]) {
+  Deno.test(`\`PairStream.fill()\` fixed window gives the exact pair multiset (selfPairs ${selfPairs})`, () => {
+    const session = [4, 2, 7, 2, 9];
+    const stream = new PairStream(
+      corpusOf([session]),
+      new Float64Array(10).fill(1),
+      {
+        ...noNegatives,
+        window: 2,
+        windowMode: "fixed",
+        selfPairs,
+        prng: new Prng(2),
+      },
+    );
+    const expected: string[] = [];
+    for (let i = 0; i < session.length; i++) {
+      for (let j = i - 2; j <= i + 2; j++) {
+        if (j < 0 || j >= session.length || j === i) continue;
+        if (!selfPairs && session[i] === session[j]) continue;
+        expected.push(`${session[i]}>${session[j]}`);
+      }
     }
-  }
-  assert.deepEqual(pairKeys(drain(stream, 100)), expected.sort());
-});
+    assert.deepEqual(pairKeys(drain(stream, 100)), expected.sort());
+  });
+}
 
-Deno.test("`PairStream.fill()` never emits self-pairs", () => {
-  const stream = new PairStream(
-    corpusOf([[3, 3, 3, 3], [1, 1, 2, 1]]),
-    new Float64Array(4).fill(1),
-    { ...noNegatives, window: 3, windowMode: "fixed", prng: new Prng(3) },
-  );
-  const batch = drain(stream, 8);
-  assert.equal(batch.centers.length, 6);
-  batch.centers.forEach((c, i) => assert.notEqual(c, batch.contexts[i]));
+Deno.test("`PairStream.fill()` gives no pairs for a session of one repeated account", () => {
+  for (const selfPairs of [true, false]) {
+    const stream = new PairStream(
+      corpusOf([[3, 3, 3, 3], [1, 1, 2, 1]]),
+      new Float64Array(4).fill(1),
+      {
+        ...noNegatives,
+        window: 3,
+        windowMode: "fixed",
+        selfPairs,
+        prng: new Prng(3),
+      },
+    );
+    const batch = drain(stream, 20);
+    // Only the second session gives pairs: 12 ordered pairs, 6 of them 1>1.
+    const self = batch.centers.filter((c, i) => c === batch.contexts[i]);
+    assert.ok(
+      batch.centers.every((c) => c !== 3),
+      `selfPairs ${selfPairs}: session [3,3,3,3] gave pairs`,
+    );
+    assert.equal(batch.centers.length, selfPairs ? 12 : 6);
+    assert.equal(self.length, selfPairs ? 6 : 0);
+  }
 });
 
 Deno.test("`PairStream.fill()` shrinking window offsets occur with (w − d + 1)/w", () => {
