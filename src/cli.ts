@@ -63,6 +63,9 @@ Flags:
   --input FILE        sessions: text (one session per line), .jsonl or .csv
   --format F          text | jsonl | csv (default: from the file extension)
   --out MODEL         where to write the model (native format, written atomically)
+  --preset P          word2vec | sessions (default word2vec; sessions = window 3,
+                      sample 1e-4, 30 epochs, the recommended start for session logs);
+                      flags below override it
   --dim N             vector dimension (default 100)
   --window N          context window radius (default 5)
   --window-mode M     shrinking | fixed | session (default shrinking)
@@ -76,6 +79,7 @@ Flags:
   --ns-exponent X     exponent of the negative distribution (default 0.75)
   --hard-fraction X   share of hard negatives with --sampler mixed (default 0.5)
   --optimizer O       sgd | adam (default sgd)
+  --self-pairs B      true | false: pair an account with its own repeats (default true)
   --seed N            random seed (default 1)
   --threads N         worker threads (default 1: deterministic)
   --gap SECONDS       CSV: split a user's history after this much inactivity
@@ -88,7 +92,8 @@ Progress goes to stderr; a one-line JSON summary goes to stdout.
 
 Examples:
   deno task train --input ../shared/data/yoochoose-100k/sessions_train.txt --out yc.e2v
-  deno task train --input sessions.csv --gap 1800 --dim 64 --epochs 20 --out model.e2v`;
+  deno task train --input sessions.csv --gap 1800 --dim 64 --epochs 20 --out model.e2v
+  deno task train --input sessions.txt --preset sessions --threads 2 --out model.e2v`;
 
 const SIMILAR_USAGE =
   `Usage: deno task similar --model MODEL --account ID [--k 10] [--json]
@@ -160,6 +165,8 @@ async function runTrain(args: string[]): Promise<number> {
     dim: { type: "string" },
     window: { type: "string" },
     "window-mode": { type: "string" },
+    preset: { type: "string" },
+    "self-pairs": { type: "string" },
     negatives: { type: "string" },
     epochs: { type: "string" },
     lr: { type: "string" },
@@ -185,7 +192,10 @@ async function runTrain(args: string[]): Promise<number> {
   const input = requiredFlag(v, "input");
   const out = requiredFlag(v, "out");
   const format = choiceFlag(v, "format", ["text", "jsonl", "csv"] as const);
+  const selfPairs = choiceFlag(v, "self-pairs", ["true", "false"] as const);
   const options: TrainOptions = {
+    preset: choiceFlag(v, "preset", ["word2vec", "sessions"] as const),
+    selfPairs: selfPairs === undefined ? undefined : selfPairs === "true",
     dim: numberFlag(v, "dim", { integer: true }),
     window: numberFlag(v, "window", { integer: true }),
     windowMode: choiceFlag(
