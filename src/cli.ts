@@ -283,7 +283,7 @@ async function runTrain(args: string[]): Promise<number> {
           formatRate(p.tokensPerSecond)
         } tokens/s loss ${p.meanLoss.toFixed(4)}`,
         eta,
-        p.epochDone,
+        p.epochDone && p.epoch === p.epochs,
       );
     },
   });
