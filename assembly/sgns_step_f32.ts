@@ -37,11 +37,23 @@ export function sgnsStepF32(
 ): f64 {
   const rowBytes = <usize>dim << 2;
   let loss: f64 = 0.0;
+  let sink: f32 = 0.0;
   let negPtr = negs;
   for (let i: i32 = 0; i < nPairs; i++) {
     const off = <usize>i << 2;
     const center = load<i32>(centers + off);
     const ctx = load<i32>(contexts + off);
+    if (i + AHEAD < nPairs) {
+      // Touch the rows of the next pair now, so their cache misses overlap
+      // this pair's arithmetic (WebAssembly has no prefetch instruction).
+      sink += touchRow(inM + <usize>load<i32>(centers + off + (AHEAD << 2)) * rowBytes, rowBytes);
+      sink += touchRow(outM + <usize>load<i32>(contexts + off + (AHEAD << 2)) * rowBytes, rowBytes);
+      const nextNegs = negPtr + (<usize>(nNeg * AHEAD) << 2);
+      for (let j: i32 = 0; j < nNeg; j++) {
+        const t = load<i32>(nextNegs + (<usize>j << 2));
+        if (t >= 0) sink += touchRow(outM + <usize>t * rowBytes, rowBytes);
+      }
+    }
     const u = inM + <usize>center * rowBytes;
     zeroF32(grad, dim);
 
@@ -62,5 +74,17 @@ export function sgnsStepF32(
 
     axpyF32(u, 1.0, grad, dim); // u += grad
   }
-  return loss;
+  // The touched values only keep the loads alive; they add 0 to the loss
+  // (or NaN when the weights already are NaN).
+  return loss + <f64>(sink * 0.0);
+}
+
+/** How many pairs ahead rows are touched. */
+const AHEAD: i32 = 1;
+
+/** Loads one float per 64-byte cache line of a row. */
+@inline function touchRow(row: usize, rowBytes: usize): f32 {
+  let s: f32 = 0.0;
+  for (let o: usize = 0; o < rowBytes; o += 64) s += load<f32>(row + o);
+  return s;
 }
