@@ -52,9 +52,8 @@ const SESSION_FORMATS = ["text", "jsonl", "csv"] as const;
 const SEED_MODES = ["recent", "last-session"] as const;
 /** Recommended accounts printed by `explore` (the page uses more). */
 const SHOWN_ACCOUNTS = 10;
-/** Embedding size and epochs when `explore` trains on the user's files. */
+/** Embedding size when `explore` trains on the user's files (with the sessions preset). */
 const FILE_TRAIN_DIM = 32;
-const FILE_TRAIN_EPOCHS = 5;
 
 const EXPLORE_USAGE =
   `Usage: deno task explore [--user ID] [--seed N] [--strategy S] [--json]
@@ -274,8 +273,8 @@ async function fromFiles(inputs: FileInputs): Promise<Prepared> {
   const model: Model = inputs.model !== undefined
     ? await loadModel(inputs.model)
     : await train(sessions, {
+      preset: "sessions",
       dim: FILE_TRAIN_DIM,
-      epochs: FILE_TRAIN_EPOCHS,
       seed: inputs.seed,
     });
   const examples = buildScorerExamples(model, {
