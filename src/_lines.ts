@@ -26,6 +26,20 @@ const QUOTE = 0x22;
 /**
  * An input of lines: a file path (`string` or file `URL`), a byte stream, raw
  * bytes, or in-memory text wrapped as `{ text }`.
+ *
+ * @example Every kind of source gives the same sessions
+ * ```ts
+ * import { type LineSource, readSessions } from "./read_sessions.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = new TextEncoder().encode("a b\nc\n");
+ * const sources: LineSource[] = [{ text: "a b\nc\n" }, bytes, new Blob([bytes]).stream()];
+ * for (const source of sources) {
+ *   const sessions = [];
+ *   for await (const s of readSessions(source)) sessions.push(s.accounts);
+ *   assert.deepEqual(sessions, [["a", "b"], ["c"]]);
+ * }
+ * ```
  */
 export type LineSource =
   | string
@@ -34,7 +48,22 @@ export type LineSource =
   | Uint8Array
   | { text: string };
 
-/** Options of {@linkcode readLineBatches}. */
+/**
+ * Options of {@linkcode readLineBatches}, shared by every reader.
+ *
+ * @example Name the input in errors and limit line length
+ * ```ts
+ * import { InputError } from "./errors.ts";
+ * import { type ReadLinesOptions, readSessions } from "./read_sessions.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const options: ReadLinesOptions = { name: "upload.txt", maxLineLength: 8 };
+ * const bytes = new TextEncoder().encode("a b\nthis line is too long\n");
+ * await assert.rejects(async () => {
+ *   for await (const _ of readSessions(bytes, options));
+ * }, (error) => error instanceof InputError && error.file === "upload.txt" && error.line === 2);
+ * ```
+ */
 export interface ReadLinesOptions {
   /**
    * Name of the input in error messages. Default: the path as given,
@@ -65,7 +94,10 @@ export interface LineBatch {
 
 /** A run of consecutive complete lines as raw, validated UTF-8 bytes. */
 export interface ByteBlock {
-  /** Complete lines; every line but possibly the last ends with `\n`. */
+  /**
+   * Complete lines; every line but possibly the last ends with `\n`. The
+   * memory is reused: the bytes are valid until the next block is read.
+   */
   bytes: Uint8Array;
   /** 1-based line number of the first line in `bytes`. */
   firstLine: number;
@@ -123,6 +155,10 @@ export async function* readByteBlocks(
   let carryLength = 0;
   let line = 1;
   let first = true;
+  // Reused between blocks (a block's bytes are valid until the next block):
+  // the joined carry + chunk, and the copy of a chunk's unfinished last line.
+  let joined = new Uint8Array(0);
+  let restCopy = new Uint8Array(0);
   for await (let chunk of byteChunks(source, name)) {
     if (chunk.length === 0) continue;
     if (first) {
@@ -147,14 +183,25 @@ export async function* readByteBlocks(
     }
     checkLineLengths(chunk, firstBreak, last, maxLineLength, name, line + 1);
     const head = chunk.subarray(0, last + 1);
-    const bytes = carry.length === 0 ? head : concat(carry, carryLength, head);
+    let bytes = head;
+    if (carry.length > 0) {
+      const length = carryLength + head.length;
+      if (joined.length < length) {
+        joined = new Uint8Array(Math.max(length, joined.length * 2));
+      }
+      bytes = concatInto(joined, carry, head);
+    }
     const lineCount = countNewlines(head);
     const text = decodeLines(bytes, name, line, decode);
     yield { bytes, firstLine: line, lineCount, text };
     line += lineCount;
     const rest = chunk.subarray(last + 1);
     if (rest.length > maxLineLength) throw tooLong(name, line, maxLineLength);
-    carry = rest.length > 0 ? [rest.slice()] : [];
+    if (rest.length > restCopy.length) {
+      restCopy = new Uint8Array(Math.max(rest.length, restCopy.length * 2));
+    }
+    restCopy.set(rest);
+    carry = rest.length > 0 ? [restCopy.subarray(0, rest.length)] : [];
     carryLength = rest.length;
   }
   if (carryLength > 0) {
@@ -241,8 +288,11 @@ async function* byteChunks(
   }
   const file = await openFile(source, name);
   try {
-    const buffer = new Uint8Array(READ_SIZE);
-    while (true) {
+    // The consumer may keep subarrays of a chunk until the next one, so two
+    // buffers take turns: no allocation per chunk, no garbage to collect.
+    const buffers = [new Uint8Array(READ_SIZE), new Uint8Array(READ_SIZE)];
+    for (let turn = 0;; turn ^= 1) {
+      const buffer = buffers[turn]!;
       let n: number | null;
       try {
         n = await file.read(buffer);
@@ -250,8 +300,7 @@ async function* byteChunks(
         throw new InputError({ file: name }, describeFsError(error));
       }
       if (n === null) return;
-      // The consumer may keep subarrays of a chunk until the next one.
-      yield buffer.slice(0, n);
+      yield buffer.subarray(0, n);
     }
   } finally {
     file.close();
@@ -363,6 +412,20 @@ function countNewlines(bytes: Uint8Array): number {
     i = bytes.indexOf(NEWLINE, i + 1);
   }
   return count;
+}
+
+function concatInto(
+  out: Uint8Array,
+  parts: Uint8Array[],
+  tail: Uint8Array,
+): Uint8Array {
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  out.set(tail, at);
+  return out.subarray(0, at + tail.length);
 }
 
 function concat(
@@ -489,7 +552,24 @@ export function parseTimestamp(
   );
 }
 
-/** The line formats of session, post and interaction files. */
+/**
+ * The line formats of session, post and interaction files.
+ *
+ * @example
+ * ```ts
+ * import { type LineFormat, parseSessionsText } from "./read_sessions.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const inputs: [LineFormat, string][] = [
+ *   ["text", "a b"],
+ *   ["jsonl", '["a", "b"]'],
+ *   ["csv", "session,account\n1,a\n1,b"],
+ * ];
+ * for (const [format, text] of inputs) {
+ *   assert.deepEqual(parseSessionsText(text, { format })[0]?.accounts, ["a", "b"]);
+ * }
+ * ```
+ */
 export type LineFormat = "text" | "jsonl" | "csv";
 
 /**

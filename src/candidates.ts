@@ -14,17 +14,78 @@
 import type { Post } from "./records.ts";
 import type { RecommendedAccount } from "./recommend.ts";
 
-/** Which posts of an account come first. */
+/**
+ * Which posts of an account come first.
+ *
+ * @example
+ * ```ts
+ * import { type CandidateOrder, candidatePosts } from "./candidates.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const posts = new Map([["cats", [
+ *   { postId: "old", account: "cats", ts: 1, features: { appeal: 0.9 } },
+ *   { postId: "new", account: "cats", ts: 2, features: { appeal: 0.1 } },
+ * ]]]);
+ * const accounts = [{ account: "cats", score: 1, because: [] }];
+ * const first = (order: CandidateOrder) => candidatePosts(accounts, posts, { order, perAccount: 1 })[0]?.post.postId;
+ * assert.equal(first("newest"), "new");
+ * assert.equal(first("best"), "old");
+ * ```
+ */
 export type CandidateOrder = "newest" | "best";
 
 const CANDIDATE_ORDERS: readonly CandidateOrder[] = ["newest", "best"];
 
-/** Default posts taken per recommended account. */
+/**
+ * Default posts taken per recommended account.
+ *
+ * @example
+ * ```ts
+ * import { candidatePosts, DEFAULT_PER_ACCOUNT } from "./candidates.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const many = Array.from({ length: 30 }, (_, i) => ({ postId: `p${i}`, account: "cats" }));
+ * const candidates = candidatePosts([{ account: "cats", score: 1, because: [] }], new Map([["cats", many]]));
+ * assert.equal(candidates.length, DEFAULT_PER_ACCOUNT);
+ * ```
+ */
 export const DEFAULT_PER_ACCOUNT = 10;
-/** Default post feature of the `"best"` order. */
+/**
+ * Default post feature of the `"best"` order.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CANDIDATE_FEATURE, candidatePosts } from "./candidates.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DEFAULT_CANDIDATE_FEATURE, "appeal");
+ * const posts = new Map([["cats", [
+ *   { postId: "dull", account: "cats", features: { appeal: 0.2 } },
+ *   { postId: "great", account: "cats", features: { appeal: 0.8 } },
+ * ]]]);
+ * const best = candidatePosts([{ account: "cats", score: 1, because: [] }], posts, { order: "best" });
+ * assert.equal(best[0]?.post.postId, "great");
+ * ```
+ */
 export const DEFAULT_CANDIDATE_FEATURE = "appeal";
 
-/** One candidate post. */
+/**
+ * One candidate post.
+ *
+ * @example
+ * ```ts
+ * import { type CandidatePost, candidatePosts } from "./candidates.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const post = { postId: "p1", account: "meowworld" };
+ * const [candidate] = candidatePosts(
+ *   [{ account: "meowworld", score: 0.75, because: ["catsdaily"] }],
+ *   new Map([["meowworld", [post]]]),
+ * );
+ * const expected: CandidatePost = { post, similarity: 0.75, because: ["catsdaily"] };
+ * assert.deepEqual(candidate, expected);
+ * ```
+ */
 export interface CandidatePost {
   /** The post. */
   post: Post;
@@ -34,7 +95,22 @@ export interface CandidatePost {
   because: string[];
 }
 
-/** Options of {@linkcode candidatePosts}. */
+/**
+ * Options of {@linkcode candidatePosts}.
+ *
+ * @example The two posts with most `likes`, skipping a seen one
+ * ```ts
+ * import { type CandidateOptions, candidatePosts } from "./candidates.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const posts = new Map([["cats", [1, 5, 3, 4].map((likes, i) => ({
+ *   postId: `p${i}`, account: "cats", features: { likes },
+ * }))]]);
+ * const options: CandidateOptions = { perAccount: 2, order: "best", feature: "likes", exclude: ["p1"] };
+ * const ids = candidatePosts([{ account: "cats", score: 1, because: [] }], posts, options).map((c) => c.post.postId);
+ * assert.deepEqual(ids, ["p3", "p2"]);
+ * ```
+ */
 export interface CandidateOptions {
   /** The most posts taken per account. Default `10`. */
   perAccount?: number;

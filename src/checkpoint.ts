@@ -17,10 +17,52 @@ import { decodeModel, encodeModel } from "./model_io.ts";
 import { writeFileAtomic } from "./_atomic.ts";
 
 const MAGIC = "E2VCKPT\0";
-/** Version of the checkpoint layout written by this library. */
+/**
+ * Version of the checkpoint layout written by this library, stored after the
+ * magic bytes (u32, little-endian, at offset 8).
+ *
+ * @example
+ * ```ts
+ * import { CHECKPOINT_VERSION, encodeCheckpoint } from "./checkpoint.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = new Model({
+ *   vocab: new Vocabulary(["a"], [1]), dim: 1, input: Float32Array.of(1), output: Float32Array.of(0),
+ * });
+ * const bytes = encodeCheckpoint({ epochsDone: 1, model, adam: null, stream: new Int32Array(0), prng: new Uint32Array(4) });
+ * assert.equal(new DataView(bytes.buffer).getUint32(8, true), CHECKPOINT_VERSION);
+ * ```
+ */
 export const CHECKPOINT_VERSION = 1;
 
-/** Adam's state: moments per matrix element and step counts per row. */
+/**
+ * Adam's state: moments per matrix element and step counts per row.
+ *
+ * @example A checkpoint of an Adam run keeps its moments
+ * ```ts
+ * import { type AdamState, decodeCheckpoint, encodeCheckpoint } from "./checkpoint.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // Two accounts of dimension 2: 4 moments per matrix, one step count per row.
+ * const adam: AdamState = {
+ *   mIn: Float32Array.of(0.5, 0, 0, 0), vIn: new Float32Array(4),
+ *   mOut: new Float32Array(4), vOut: new Float32Array(4),
+ *   tIn: Int32Array.of(3, 1), tOut: Int32Array.of(0, 2),
+ * };
+ * const model = new Model({
+ *   vocab: new Vocabulary(["a", "b"], [2, 1]), dim: 2, input: new Float32Array(4), output: new Float32Array(4),
+ * });
+ * const back = decodeCheckpoint(
+ *   encodeCheckpoint({ epochsDone: 1, model, adam, stream: new Int32Array(0), prng: new Uint32Array(4) }),
+ *   "ckpt",
+ * );
+ * assert.deepEqual(back.adam, adam);
+ * ```
+ */
 export interface AdamState {
   /** First moments of the input matrix. */
   mIn: Float32Array;
@@ -36,7 +78,36 @@ export interface AdamState {
   tOut: Int32Array;
 }
 
-/** The state of a training run after a whole number of epochs. */
+/**
+ * The state of a training run after a whole number of epochs. Training with
+ * the `checkpoint` option writes one; the `resume` option continues from it.
+ *
+ * @example A run stopped in its third epoch resumes from the second
+ * ```ts
+ * import { loadCheckpoint, type TrainCheckpoint } from "./checkpoint.ts";
+ * import { encodeModel } from "./model_io.ts";
+ * import { trainSync } from "./train.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const sessions = [["a", "b", "c"], ["c", "d", "e"], ["a", "c", "e"]];
+ * const options = { dim: 4, epochs: 3, negatives: 2, sample: 0, seed: 5 };
+ * const whole = encodeModel(trainSync(sessions, options));
+ * const path = `${await Deno.makeTempDir()}/run.ckpt`;
+ * assert.throws(() =>
+ *   trainSync(sessions, {
+ *     ...options,
+ *     checkpoint: { path },
+ *     progressInterval: 0,
+ *     onProgress: (p) => {
+ *       if (p.epoch === 3) throw new Error("stopped");
+ *     },
+ *   }), /stopped/);
+ * const checkpoint: TrainCheckpoint = await loadCheckpoint(path);
+ * assert.equal(checkpoint.epochsDone, 2);
+ * const resumed = trainSync(sessions, { ...options, resume: checkpoint });
+ * assert.deepEqual(encodeModel(resumed), whole);
+ * ```
+ */
 export interface TrainCheckpoint {
   /** Epochs completed. */
   epochsDone: number;
@@ -135,6 +206,27 @@ export function encodeCheckpoint(checkpoint: TrainCheckpoint): Uint8Array {
  * @param name The file name for error messages.
  * @returns The checkpoint.
  * @throws {InputError} When the bytes are not a whole checkpoint.
+ *
+ * @example
+ * ```ts
+ * import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint.ts";
+ * import { InputError } from "./errors.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = new Model({
+ *   vocab: new Vocabulary(["a"], [1]), dim: 1, input: Float32Array.of(0.5), output: Float32Array.of(0),
+ * });
+ * const bytes = encodeCheckpoint({ epochsDone: 4, model, adam: null, stream: Int32Array.of(9), prng: Uint32Array.of(1, 2, 3, 4) });
+ * const back = decodeCheckpoint(bytes, "run.ckpt");
+ * assert.equal(back.epochsDone, 4);
+ * assert.deepEqual([...back.prng], [1, 2, 3, 4]);
+ * assert.throws(
+ *   () => decodeCheckpoint(bytes.subarray(0, bytes.length - 4), "run.ckpt"),
+ *   (error) => error instanceof InputError && error.file === "run.ckpt",
+ * );
+ * ```
  */
 export function decodeCheckpoint(
   bytes: Uint8Array,
@@ -234,10 +326,28 @@ export function decodeCheckpoint(
 }
 
 /**
- * Writes a checkpoint atomically.
+ * Writes a checkpoint atomically: to a temporary file, then renamed over
+ * `path`, so a crash leaves the previous checkpoint whole.
  *
  * @param path The file to write.
  * @param checkpoint The state.
+ * @returns A promise that resolves once the file is in place.
+ *
+ * @example
+ * ```ts
+ * import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = new Model({
+ *   vocab: new Vocabulary(["a", "b"], [1, 1]), dim: 1, input: Float32Array.of(1, -1), output: Float32Array.of(0, 0),
+ * });
+ * const path = `${await Deno.makeTempDir()}/run.ckpt`;
+ * await saveCheckpoint(path, { epochsDone: 2, model, adam: null, stream: new Int32Array(0), prng: new Uint32Array(4) });
+ * const back = await loadCheckpoint(path);
+ * assert.deepEqual(back.model.vocab.words, ["a", "b"]);
+ * ```
  */
 export async function saveCheckpoint(
   path: string,
@@ -251,6 +361,21 @@ export async function saveCheckpoint(
  *
  * @param path The file to write.
  * @param checkpoint The state.
+ *
+ * @example
+ * ```ts
+ * import { decodeCheckpoint, saveCheckpointSync } from "./checkpoint.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = new Model({
+ *   vocab: new Vocabulary(["a"], [1]), dim: 2, input: Float32Array.of(1, 2), output: Float32Array.of(0, 0),
+ * });
+ * const path = `${Deno.makeTempDirSync()}/run.ckpt`;
+ * saveCheckpointSync(path, { epochsDone: 1, model, adam: null, stream: new Int32Array(0), prng: new Uint32Array(4) });
+ * assert.equal(decodeCheckpoint(Deno.readFileSync(path), path).epochsDone, 1);
+ * ```
  */
 export function saveCheckpointSync(
   path: string,
@@ -285,6 +410,16 @@ export function saveCheckpointSync(
  * @param path The file.
  * @returns The checkpoint.
  * @throws {InputError} When the file is missing or not a whole checkpoint.
+ *
+ * @example
+ * ```ts
+ * import { loadCheckpoint } from "./checkpoint.ts";
+ * import { InputError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const path = `${await Deno.makeTempDir()}/missing.ckpt`;
+ * await assert.rejects(loadCheckpoint(path), new InputError({ file: path }, "no such file"));
+ * ```
  */
 export async function loadCheckpoint(path: string): Promise<TrainCheckpoint> {
   let bytes: Uint8Array;

@@ -20,7 +20,23 @@
 import { Model } from "./model.ts";
 import { Vocabulary } from "./vocab.ts";
 
-/** Options of {@linkcode coldStartVector}. */
+/**
+ * Options of {@linkcode coldStartVector}.
+ *
+ * @example Weighting pulls the vector towards the frequent co-account
+ * ```ts
+ * import { type ColdStartOptions, coldStartVector } from "./cold_start.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const vocab = new Vocabulary(["cats", "dogs"], [1, 1]);
+ * const model = new Model({ vocab, dim: 2, input: Float32Array.of(1, 0, 0, 1) });
+ * const options: ColdStartOptions = { weights: [3, 1] };
+ * const v = coldStartVector(model, ["cats", "dogs"], options)!;
+ * assert.ok(v[0]! > 2 * v[1]!);
+ * ```
+ */
 export interface ColdStartOptions {
   /** Co-occurrence count of each entry of `coAccounts`, same length. Default `1` each. */
   weights?: ArrayLike<number>;
@@ -99,7 +115,23 @@ export function coldStartVector(
   return out;
 }
 
-/** Options of {@linkcode withColdStartAccounts}. */
+/**
+ * Options of {@linkcode withColdStartAccounts}.
+ *
+ * @example Learn which new accounts could not be placed
+ * ```ts
+ * import { withColdStartAccounts, type WithColdStartOptions } from "./cold_start.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = new Model({ vocab: new Vocabulary(["cats"], [1]), dim: 2, input: Float32Array.of(1, 0) });
+ * const options: WithColdStartOptions = { skipped: [] };
+ * const extended = withColdStartAccounts(model, { kittens: ["cats"], hermit: ["nobody"] }, options);
+ * assert.deepEqual(extended.vocab.words, ["cats", "kittens"]);
+ * assert.deepEqual(options.skipped, ["hermit"]);
+ * ```
+ */
 export interface WithColdStartOptions {
   /** When given, new accounts that got no vector (no known co-account) are appended here. Default none. */
   skipped?: string[];

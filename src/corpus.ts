@@ -44,6 +44,17 @@ const CARRIAGE_RETURN = 0x0d;
 /**
  * Sessions as ids: session `s` is `ids[offsets[s] .. offsets[s + 1])`, and
  * `offsets.length` is the number of sessions plus one.
+ *
+ * @example Read session 1 back as account ids
+ * ```ts
+ * import { buildCorpusSync, type Corpus } from "./corpus.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const built = buildCorpusSync([["cats", "dogs"], ["dogs", "birds", "cats"]]);
+ * const corpus: Corpus = built.corpus;
+ * const ids = corpus.ids.subarray(corpus.offsets[1], corpus.offsets[2]);
+ * assert.deepEqual([...ids].map((id) => built.vocab.word(id)), ["dogs", "birds", "cats"]);
+ * ```
  */
 export interface Corpus {
   /** Vocabulary ids of all sessions, one after another. */
@@ -52,7 +63,23 @@ export interface Corpus {
   offsets: Int32Array;
 }
 
-/** Options of {@linkcode buildCorpus}. */
+/**
+ * Options of {@linkcode buildCorpus}, {@linkcode buildCorpusSync} and
+ * {@linkcode buildCorpusFromText}.
+ *
+ * @example Encode test sessions with the training vocabulary
+ * ```ts
+ * import { type BuildCorpusOptions, buildCorpusSync } from "./corpus.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const train = buildCorpusSync([["a", "b", "a"], ["b", "c"]], { maxVocab: 2 });
+ * assert.deepEqual(train.vocab.words, ["a", "b"]);
+ * const options: BuildCorpusOptions = { vocab: train.vocab };
+ * const test = buildCorpusSync([["c", "b", "z", "a"]], options);
+ * assert.deepEqual([...test.corpus.ids], [1, 0]);
+ * assert.equal(test.tokensRead, 4);
+ * ```
+ */
 export interface BuildCorpusOptions {
   /** Drop accounts seen fewer times than this. Default `1`. */
   minCount?: number;
@@ -75,7 +102,21 @@ export interface BuildCorpusOptions {
   kernelMemory?: "plain" | "shared";
 }
 
-/** The result of {@linkcode buildCorpus}. */
+/**
+ * The result of {@linkcode buildCorpus}.
+ *
+ * @example
+ * ```ts
+ * import { buildCorpusSync, type BuiltCorpus } from "./corpus.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const built: BuiltCorpus = buildCorpusSync([["a", "b"], [], ["a", "rare"]], { minCount: 2 });
+ * assert.deepEqual(built.vocab.words, ["a"]);
+ * assert.equal(built.sessionsRead, 3);
+ * assert.equal(built.tokensRead, 4);
+ * assert.equal(built.corpus.ids.length, 2);
+ * ```
+ */
 export interface BuiltCorpus {
   /** The vocabulary the ids refer to. */
   vocab: Vocabulary;

@@ -8,7 +8,18 @@
  * @module
  */
 
-/** Where in an input the problem was found. */
+/**
+ * Where in an input the problem was found.
+ *
+ * @example
+ * ```ts
+ * import { InputError, type InputLocation } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const where: InputLocation = { file: "model.e2v", offset: 12 };
+ * assert.equal(new InputError(where, "bad magic").message, "model.e2v@12: bad magic");
+ * ```
+ */
 export interface InputLocation {
   /** The file name, or a label such as `"<stdin>"` or `"<string>"`. */
   file: string;
@@ -64,6 +75,16 @@ export class InputError extends Error {
  *
  * @param where The location.
  * @returns The formatted location.
+ *
+ * @example
+ * ```ts
+ * import { formatLocation } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(formatLocation({ file: "sessions.txt", line: 3 }), "sessions.txt:3");
+ * assert.equal(formatLocation({ file: "model.bin", offset: 40 }), "model.bin@40");
+ * assert.equal(formatLocation({ file: "<stdin>" }), "<stdin>");
+ * ```
  */
 export function formatLocation(where: InputLocation): string {
   if (where.line !== undefined) return `${where.file}:${where.line}`;

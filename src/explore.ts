@@ -46,18 +46,121 @@ import { simulateWorld, type World, type WorldOptions } from "./simulate.ts";
 import { trainSync } from "./train.ts";
 import type { TrainOptions } from "./train_options.ts";
 
-/** Default recommended accounts posts are sourced from. */
+/**
+ * Default recommended accounts posts are sourced from.
+ *
+ * @example
+ * ```ts
+ * import { buildExploreWorld, DEFAULT_EXPLORE_ACCOUNTS, explore } from "./explore.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const built = buildExploreWorld({ world: { topics: 3, accountsPerTopic: 10, users: 20 }, train: { dim: 8 } });
+ * const context = built.context(built.world.users[0]!.id);
+ * assert.equal(DEFAULT_EXPLORE_ACCOUNTS, 50);
+ * assert.ok(explore(context).accounts.length <= DEFAULT_EXPLORE_ACCOUNTS);
+ * assert.equal(explore(context, { accounts: 2 }).accounts.length, 2);
+ * ```
+ */
 export const DEFAULT_EXPLORE_ACCOUNTS = 50;
-/** Default candidates kept by the cheap similarity pass before the scorer. */
+/**
+ * Default candidates kept by the cheap similarity pass before the scorer.
+ *
+ * @example
+ * ```ts
+ * import { buildExploreWorld, DEFAULT_PRESELECT, explore } from "./explore.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const built = buildExploreWorld({ world: { topics: 3, accountsPerTopic: 10, users: 20 }, train: { dim: 8 } });
+ * const context = built.context(built.world.users[0]!.id);
+ * const { funnel } = explore(context);
+ * assert.equal(funnel.preselected, Math.min(funnel.candidates, DEFAULT_PRESELECT));
+ * assert.equal(explore(context, { preselect: 5 }).funnel.scored, 5);
+ * ```
+ */
 export const DEFAULT_PRESELECT = 200;
-/** Default posts on the first page. */
+/**
+ * Default posts on the first page.
+ *
+ * @example
+ * ```ts
+ * import { buildExploreWorld, DEFAULT_PAGE_SIZE, explore } from "./explore.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const built = buildExploreWorld({ world: { topics: 3, accountsPerTopic: 10, users: 20 }, train: { dim: 8 } });
+ * const context = built.context(built.world.users[0]!.id);
+ * const page = explore(context);
+ * assert.equal(DEFAULT_PAGE_SIZE, 25);
+ * assert.equal(page.posts.length, Math.min(DEFAULT_PAGE_SIZE, page.funnel.scored));
+ * ```
+ */
 export const DEFAULT_PAGE_SIZE = 25;
-/** Default number of leading posts by distinct authors: one 3×3 grid. */
+/**
+ * Default number of leading posts by distinct authors: one 3×3 grid.
+ *
+ * @example
+ * ```ts
+ * import { buildExploreWorld, DEFAULT_DISTINCT_AUTHORS, explore } from "./explore.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const built = buildExploreWorld({ world: { topics: 3, accountsPerTopic: 10, users: 20 }, train: { dim: 8 } });
+ * const context = built.context(built.world.users[0]!.id);
+ * const page = explore(context);
+ * const authors = new Set(page.posts.map((p) => p.account)).size;
+ * const lead = page.posts.slice(0, DEFAULT_DISTINCT_AUTHORS).map((p) => p.account);
+ * assert.equal(new Set(lead).size, Math.min(DEFAULT_DISTINCT_AUTHORS, authors));
+ * ```
+ */
 export const DEFAULT_DISTINCT_AUTHORS = 9;
-/** Default recent account visits averaged into the user's vector for the scorer. */
+/**
+ * Default recent account visits averaged into the user's vector for the
+ * scorer (the rule of {@linkcode userVector}).
+ *
+ * @example
+ * ```ts
+ * import { buildExploreWorld, DEFAULT_USER_RECENT_ACCOUNTS, explore } from "./explore.ts";
+ * import { userVector } from "./scorer.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const built = buildExploreWorld({ world: { topics: 3, accountsPerTopic: 10, users: 20 }, train: { dim: 8 } });
+ * const context = built.context(built.world.users[0]!.id);
+ * const first = explore(context).posts[0]!;
+ * const post = context.postsByAccount.get(first.account)!.find((p) => p.postId === first.postId)!;
+ * const expected = context.scorer.predict({
+ *   userVector: userVector(built.model, context.history, DEFAULT_USER_RECENT_ACCOUNTS)!,
+ *   accountVector: built.model.vector(first.account)!,
+ *   post,
+ *   now: Math.max(...context.history.map((s) => s.ts!)),
+ * });
+ * assert.equal(first.breakdown.pLike, expected.like);
+ * assert.equal(first.breakdown.pHide, expected.hide);
+ * ```
+ */
 export const DEFAULT_USER_RECENT_ACCOUNTS = 20;
 
-/** What {@linkcode explore} needs to know about the user and the catalogue. */
+/**
+ * What {@linkcode explore} needs to know about the user and the catalogue.
+ *
+ * @example A context for a user with one session, following nobody
+ * ```ts
+ * import { buildExploreWorld, explore, type ExploreContext } from "./explore.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const built = buildExploreWorld({ world: { topics: 3, accountsPerTopic: 10, users: 20 }, train: { dim: 8 } });
+ * const visited = built.model.vocab.words.slice(0, 3);
+ * const context: ExploreContext = {
+ *   model: built.model,
+ *   scorer: built.scorer,
+ *   history: [{ accounts: visited, ts: 1000 }],
+ *   postsByAccount: built.world.postsByAccount,
+ *   user: "newcomer",
+ * };
+ * const page = explore(context, { pageSize: 9 });
+ * assert.equal(page.user, "newcomer");
+ * assert.deepEqual(page.recentSession, visited);
+ * assert.equal(page.posts.length, 9);
+ * assert.ok(page.posts.every((p) => !visited.includes(p.account)));
+ * ```
+ */
 export interface ExploreContext {
   /** The account embeddings. */
   model: Model;
@@ -77,7 +180,23 @@ export interface ExploreContext {
   now?: number;
 }
 
-/** Options of {@linkcode explore}. Every field is optional. */
+/**
+ * Options of {@linkcode explore}. Every field is optional.
+ *
+ * @example A small page from few accounts, one post each
+ * ```ts
+ * import { buildExploreWorld, explore, type ExploreOptions } from "./explore.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const built = buildExploreWorld({ world: { topics: 3, accountsPerTopic: 10, users: 20 }, train: { dim: 8 } });
+ * const context = built.context(built.world.users[0]!.id);
+ * const options: ExploreOptions = { accounts: 6, perAccount: 1, pageSize: 6, distinctAuthors: 6, strategy: "mean" };
+ * const page = explore(context, options);
+ * assert.ok(page.accounts.length <= 6);
+ * assert.equal(page.funnel.candidates, page.posts.length);
+ * assert.equal(new Set(page.posts.map((p) => p.account)).size, page.posts.length);
+ * ```
+ */
 export interface ExploreOptions {
   /** How seeds become recommended accounts. Default `"per-seed"`. */
   strategy?: RecommendStrategy;
@@ -113,7 +232,23 @@ export interface ExploreOptions {
   seed?: number;
 }
 
-/** How many items each stage of the funnel held. */
+/**
+ * How many items each stage of the funnel held.
+ *
+ * @example
+ * ```ts
+ * import { buildExploreWorld, explore, type ExploreFunnel } from "./explore.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const built = buildExploreWorld({ world: { topics: 3, accountsPerTopic: 10, users: 20 }, train: { dim: 8 } });
+ * const context = built.context(built.world.users[0]!.id);
+ * const funnel: ExploreFunnel = explore(context, { preselect: 20, pageSize: 12 }).funnel;
+ * assert.ok(funnel.candidates >= 20);
+ * assert.equal(funnel.preselected, 20);
+ * assert.equal(funnel.scored, 20);
+ * assert.equal(funnel.page, 12);
+ * ```
+ */
 export interface ExploreFunnel {
   /** Posts of the recommended accounts, minus seen ones. */
   candidates: number;
@@ -125,7 +260,24 @@ export interface ExploreFunnel {
   page: number;
 }
 
-/** One Explore page. */
+/**
+ * One Explore page.
+ *
+ * @example
+ * ```ts
+ * import { buildExploreWorld, explore, type ExplorePage } from "./explore.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const built = buildExploreWorld({ world: { topics: 3, accountsPerTopic: 10, users: 20 }, train: { dim: 8 } });
+ * const context = built.context(built.world.users[0]!.id);
+ * const page: ExplorePage = explore(context);
+ * const seen = new Set(context.seen);
+ * assert.equal(page.user, built.world.users[0]!.id);
+ * assert.ok(page.posts.every((p) => !seen.has(p.postId)));
+ * assert.ok(page.posts.every((p) => page.accounts.some((a) => a.account === p.account)));
+ * assert.equal(page.funnel.page, page.posts.length);
+ * ```
+ */
 export interface ExplorePage {
   /** The user id. */
   user: string;
@@ -320,10 +472,27 @@ function latestTs(history: readonly Session[]): number | undefined {
 }
 
 /**
- * The mean raw vector of the user's last `recent` known account visits,
- * newest first (the user vector the scorer was trained with).
+ * Options of {@linkcode buildExploreWorld}.
+ *
+ * @example One seed makes the same world, model and scorer
+ * ```ts
+ * import { type BuildExploreWorldOptions, buildExploreWorld } from "./explore.ts";
+ * import { encodeModel } from "./model_io.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const options: BuildExploreWorldOptions = {
+ *   world: { topics: 2, accountsPerTopic: 6, users: 12 },
+ *   train: { dim: 8, epochs: 2 },
+ *   scorer: { epochs: 5 },
+ *   seed: 4,
+ * };
+ * const a = buildExploreWorld(options);
+ * const b = buildExploreWorld(options);
+ * assert.equal(a.model.params.epochs, 2);
+ * assert.deepEqual(encodeModel(a.model), encodeModel(b.model));
+ * assert.deepEqual(a.scorer.toJSON(), b.scorer.toJSON());
+ * ```
  */
-/** Options of {@linkcode buildExploreWorld}. */
 export interface BuildExploreWorldOptions {
   /** The simulated world. Default `{ seed }` (12 topics, 25 accounts each, 400 users). */
   world?: WorldOptions;
@@ -335,7 +504,23 @@ export interface BuildExploreWorldOptions {
   seed?: number;
 }
 
-/** A simulated world with its trained embeddings and scorer. */
+/**
+ * A simulated world with its trained embeddings and scorer.
+ *
+ * @example
+ * ```ts
+ * import { buildExploreWorld, type ExploreWorld } from "./explore.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const built: ExploreWorld = buildExploreWorld({ world: { topics: 2, accountsPerTopic: 6, users: 12 }, train: { dim: 8 } });
+ * assert.equal(built.model.size, built.world.accounts.length);
+ * assert.equal(built.scorer.dim, built.model.dim);
+ * assert.ok(built.report.auc.like > 0.5);
+ * const user = built.world.users[3]!;
+ * assert.deepEqual(built.context(user.id).follows, user.follows);
+ * assert.throws(() => built.context("nobody"), RangeError);
+ * ```
+ */
 export interface ExploreWorld {
   /** The simulated world, with ground truth. */
   world: World;
@@ -355,9 +540,33 @@ export interface ExploreWorld {
   context(user: string): ExploreContext;
 }
 
-/** Default embedding dimension of {@linkcode buildExploreWorld}. */
+/**
+ * Default embedding dimension of {@linkcode buildExploreWorld}.
+ *
+ * @example
+ * ```ts
+ * import { buildExploreWorld, DEFAULT_WORLD_DIM } from "./explore.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const built = buildExploreWorld({ world: { topics: 2, accountsPerTopic: 5, users: 10 } });
+ * assert.equal(built.model.dim, DEFAULT_WORLD_DIM);
+ * assert.equal(DEFAULT_WORLD_DIM, 32);
+ * ```
+ */
 export const DEFAULT_WORLD_DIM = 32;
-/** Default embedding epochs of {@linkcode buildExploreWorld}. */
+/**
+ * Default embedding epochs of {@linkcode buildExploreWorld}.
+ *
+ * @example
+ * ```ts
+ * import { buildExploreWorld, DEFAULT_WORLD_EPOCHS } from "./explore.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const built = buildExploreWorld({ world: { topics: 2, accountsPerTopic: 5, users: 10 }, train: { dim: 8 } });
+ * assert.equal(built.model.params.epochs, DEFAULT_WORLD_EPOCHS);
+ * assert.equal(DEFAULT_WORLD_EPOCHS, 5);
+ * ```
+ */
 export const DEFAULT_WORLD_EPOCHS = 5;
 
 /**

@@ -16,7 +16,24 @@
 
 import type { RankedPost } from "./rank.ts";
 
-/** Options of {@linkcode formatGrid}. */
+/**
+ * Options of {@linkcode formatGrid}.
+ *
+ * @example A coloured 2 × 1 grid, 30 columns wide
+ * ```ts
+ * import { formatGrid, type GridOptions } from "./grid.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const breakdown = { pLike: 0, pSave: 0, pHide: 0, like: 0, save: 0, hide: 0, diversityPenalty: 0 };
+ * const posts = ["p1", "p2", "p3"].map((postId) => ({ postId, account: "cats", score: 0.5, value: 0.5, breakdown }));
+ * const options: GridOptions = { columns: 2, rows: 1, width: 30, color: true };
+ * const grid = formatGrid(posts, options);
+ * assert.ok(grid.includes("\x1b["));
+ * assert.ok(!grid.includes("p3@cats"));
+ * const plain = formatGrid(posts, { ...options, color: false }).split("\n");
+ * assert.ok(plain.every((line) => line.length <= 30));
+ * ```
+ */
 export interface GridOptions {
   /** Cells per row. Default `3`. */
   columns?: number;
@@ -28,7 +45,19 @@ export interface GridOptions {
   color?: boolean;
 }
 
-/** Options of {@linkcode formatTable}. */
+/**
+ * Options of {@linkcode formatTable}.
+ *
+ * @example
+ * ```ts
+ * import { formatTable, type TableOptions } from "./grid.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const options: TableOptions = { precision: 2 };
+ * assert.equal(formatTable([["k", Math.PI]], ["name", "value"], options), "name  value\n────  ─────\nk      3.14\n");
+ * assert.ok(formatTable([["k", 1]], ["name", "value"], { color: true }).startsWith("\x1b[1m"));
+ * ```
+ */
 export interface TableOptions {
   /** Digits after the decimal point of non-integer numbers. Default `4`. */
   precision?: number;

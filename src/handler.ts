@@ -50,7 +50,32 @@ import {
 } from "./scorer.ts";
 import { seedAccounts } from "./seeds.ts";
 
-/** Everything the handler serves, held in memory. */
+/**
+ * Everything the handler serves, held in memory.
+ *
+ * @example An app written by hand: no scorer, no map
+ * ```ts
+ * import { createHandler, type ExploreApp } from "./handler.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const vocab = new Vocabulary(["cats", "kittens", "travel"], [3, 2, 1]);
+ * const app: ExploreApp = {
+ *   title: "Cats and travel",
+ *   model: new Model({ vocab, dim: 2, input: Float32Array.of(1, 0, 0.9, 0.1, 0, 1) }),
+ *   histories: new Map([["u1", [{ accounts: ["cats"] }]]]),
+ *   postsByAccount: new Map(),
+ *   sampleUsers: ["u1"],
+ *   mapSvg: "",
+ * };
+ * const handler = createHandler(app);
+ * const recommended = await (await handler(new Request("http://x/api/recommend?user=u1&k=1"))).json();
+ * assert.deepEqual(recommended.accounts.map((a: { account: string }) => a.account), ["kittens"]);
+ * assert.equal((await handler(new Request("http://x/api/explore?user=u1"))).status, 404);
+ * assert.equal((await handler(new Request("http://x/map.svg"))).status, 404);
+ * ```
+ */
 export interface ExploreApp {
   /** The page heading. */
   title: string;
@@ -74,7 +99,26 @@ export interface ExploreApp {
   categories?: ReadonlyMap<string, string>;
 }
 
-/** Options of {@linkcode createHandler}. */
+/**
+ * Options of {@linkcode createHandler}.
+ *
+ * @example Two recommended accounts by default, and no page cache
+ * ```ts
+ * import { createHandler, createModelApp, type HandlerOptions } from "./handler.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const vocab = new Vocabulary(["cats", "kittens", "lions", "travel"], [4, 3, 2, 1]);
+ * const model = new Model({ vocab, dim: 2, input: Float32Array.of(1, 0, 0.9, 0.1, 0.8, 0.3, 0, 1) });
+ * const app = createModelApp(model, { sessions: [{ user: "u1", accounts: ["cats"] }], noMap: true });
+ * const options: HandlerOptions = { pageAccounts: 2, cacheSize: 0, explore: { strategy: "mean" } };
+ * const handler = createHandler(app, options);
+ * const body = await (await handler(new Request("http://x/api/recommend?user=u1"))).json();
+ * assert.equal(body.strategy, "mean");
+ * assert.deepEqual(body.accounts.map((a: { account: string }) => a.account), ["kittens", "lions"]);
+ * ```
+ */
 export interface HandlerOptions {
   /** Stages of the Explore funnel. Default the defaults of `explore()`. */
   explore?: ExploreOptions;
@@ -92,21 +136,158 @@ export interface HandlerOptions {
   onError?: (error: unknown, request: Request) => void;
 }
 
-/** Longest accepted request URL, in characters. */
+/**
+ * Longest accepted request URL, in characters; longer ones are answered 414.
+ *
+ * @example
+ * ```ts
+ * import { createHandler, createModelApp, MAX_URL_LENGTH } from "./handler.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const vocab = new Vocabulary(["cats", "kittens", "travel"], [3, 2, 1]);
+ * const model = new Model({ vocab, dim: 2, input: Float32Array.of(1, 0, 0.9, 0.1, 0, 1) });
+ * const handler = createHandler(createModelApp(model, { noMap: true }));
+ * const long = `http://x/api/similar?account=cats&pad=${"a".repeat(MAX_URL_LENGTH)}`;
+ * assert.equal((await handler(new Request(long))).status, 414);
+ * ```
+ */
 export const MAX_URL_LENGTH = 2048;
-/** Longest accepted query parameter value, in characters. */
+/**
+ * Longest accepted query parameter value, in characters; longer ones are
+ * answered 400.
+ *
+ * @example
+ * ```ts
+ * import { createHandler, createModelApp, MAX_PARAM_LENGTH } from "./handler.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const vocab = new Vocabulary(["cats", "kittens", "travel"], [3, 2, 1]);
+ * const model = new Model({ vocab, dim: 2, input: Float32Array.of(1, 0, 0.9, 0.1, 0, 1) });
+ * const handler = createHandler(createModelApp(model, { noMap: true }));
+ * const account = "c".repeat(MAX_PARAM_LENGTH + 1);
+ * const response = await handler(new Request(`http://x/api/similar?account=${account}`));
+ * assert.equal(response.status, 400);
+ * assert.match((await response.json()).error, /at most 256 are accepted/);
+ * ```
+ */
 export const MAX_PARAM_LENGTH = 256;
-/** Largest accepted `k`. */
+/**
+ * Largest accepted `k`.
+ *
+ * @example
+ * ```ts
+ * import { createHandler, createModelApp, MAX_K } from "./handler.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const vocab = new Vocabulary(["cats", "kittens", "travel"], [3, 2, 1]);
+ * const model = new Model({ vocab, dim: 2, input: Float32Array.of(1, 0, 0.9, 0.1, 0, 1) });
+ * const handler = createHandler(createModelApp(model, { noMap: true }));
+ * assert.equal((await handler(new Request(`http://x/api/similar?account=cats&k=${MAX_K}`))).status, 200);
+ * assert.equal((await handler(new Request(`http://x/api/similar?account=cats&k=${MAX_K + 1}`))).status, 400);
+ * ```
+ */
 export const MAX_K = 100;
-/** Default `k` of `/api/similar`. */
+/**
+ * Default `k` of `/api/similar`.
+ *
+ * @example
+ * ```ts
+ * import { createHandler, createModelApp, DEFAULT_SIMILAR_K } from "./handler.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const vocab = new Vocabulary(["cats", "kittens", "travel"], [3, 2, 1]);
+ * const model = new Model({ vocab, dim: 2, input: Float32Array.of(1, 0, 0.9, 0.1, 0, 1) });
+ * const handler = createHandler(createModelApp(model, { noMap: true }));
+ * const body = await (await handler(new Request("http://x/api/similar?account=cats"))).json();
+ * assert.equal(body.k, DEFAULT_SIMILAR_K);
+ * assert.equal(body.neighbors.length, 2); // all the other accounts
+ * ```
+ */
 export const DEFAULT_SIMILAR_K = 10;
-/** Default number of recommended accounts on the page and of `/api/recommend`. */
+/**
+ * Default number of recommended accounts on the page and of
+ * `/api/recommend`.
+ *
+ * @example
+ * ```ts
+ * import { createHandler, createModelApp, DEFAULT_PAGE_ACCOUNTS } from "./handler.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // Twenty accounts on an arc.
+ * const words = Array.from({ length: 20 }, (_, i) => `a${i}`);
+ * const input = Float32Array.from(words.flatMap((_, i) => [Math.cos(i / 10), Math.sin(i / 10)]));
+ * const model = new Model({ vocab: new Vocabulary(words, words.map(() => 1)), dim: 2, input });
+ * const app = createModelApp(model, { sessions: [{ user: "u1", accounts: ["a0"] }], noMap: true });
+ * const body = await (await createHandler(app)(new Request("http://x/api/recommend?user=u1"))).json();
+ * assert.equal(body.accounts.length, DEFAULT_PAGE_ACCOUNTS);
+ * ```
+ */
 export const DEFAULT_PAGE_ACCOUNTS = 12;
-/** Default number of cached Explore pages. */
+/**
+ * Default number of cached Explore pages (one per user, least recently used
+ * dropped first).
+ *
+ * @example
+ * ```ts
+ * import { createHandler, createModelApp, DEFAULT_CACHE_SIZE } from "./handler.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = new Model({ vocab: new Vocabulary(["a"], [1]), dim: 1, input: Float32Array.of(1) });
+ * const app = createModelApp(model, { noMap: true });
+ * assert.equal(DEFAULT_CACHE_SIZE, 512);
+ * createHandler(app, { cacheSize: 0 }); // no cache
+ * assert.throws(() => createHandler(app, { cacheSize: -1 }), RangeError);
+ * ```
+ */
 export const DEFAULT_CACHE_SIZE = 512;
-/** Default number of users in the page's picker. */
+/**
+ * Default number of users in the page's picker.
+ *
+ * @example
+ * ```ts
+ * import { createHandler, createModelApp, DEFAULT_PICKER_USERS } from "./handler.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = new Model({ vocab: new Vocabulary(["a"], [1]), dim: 1, input: Float32Array.of(1) });
+ * const sessions = Array.from({ length: DEFAULT_PICKER_USERS + 1 }, (_, i) => ({ user: `u${i}`, accounts: ["a"] }));
+ * const handler = createHandler(createModelApp(model, { sessions, noMap: true }));
+ * const html = await (await handler(new Request("http://x/"))).text();
+ * assert.ok(html.includes(`<option value="u${DEFAULT_PICKER_USERS - 1}"`));
+ * assert.ok(!html.includes(`<option value="u${DEFAULT_PICKER_USERS}"`));
+ * ```
+ */
 export const DEFAULT_PICKER_USERS = 500;
-/** Default number of sample users of the builders. */
+/**
+ * Default number of sample users of the builders.
+ *
+ * @example
+ * ```ts
+ * import { createModelApp, DEFAULT_SAMPLE_USERS } from "./handler.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = new Model({ vocab: new Vocabulary(["a"], [1]), dim: 1, input: Float32Array.of(1) });
+ * const sessions = Array.from({ length: 20 }, (_, i) => ({ user: `u${i}`, accounts: ["a"] }));
+ * const app = createModelApp(model, { sessions, noMap: true });
+ * assert.equal(app.sampleUsers.length, DEFAULT_SAMPLE_USERS);
+ * assert.equal(app.sampleUsers[0], "u0");
+ * ```
+ */
 export const DEFAULT_SAMPLE_USERS = 12;
 /** Seconds a client may cache the map. */
 const MAP_MAX_AGE = 3600;
@@ -517,7 +698,42 @@ function makeNonce(): string {
   return btoa(String.fromCharCode(...bytes));
 }
 
-/** Options of {@linkcode createModelApp}. Every field is optional. */
+/**
+ * Options of {@linkcode createModelApp}. Every field is optional.
+ *
+ * @example Posts and interactions train a scorer, so `/api/explore` answers
+ * ```ts
+ * import { createHandler, createModelApp, type ModelAppData } from "./handler.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const vocab = new Vocabulary(["cats", "kittens", "travel"], [3, 2, 1]);
+ * const model = new Model({ vocab, dim: 2, input: Float32Array.of(1, 0, 0.9, 0.1, 0, 1) });
+ * const posts = ["kittens", "travel"].flatMap((account) =>
+ *   [1, 2, 3].map((n) => ({ postId: `${account}-${n}`, account, features: { appeal: n / 3 } }))
+ * );
+ * const interactions = posts.map((p, i) => ({
+ *   user: `u${i % 2}`, postId: p.postId, liked: i % 3 === 0, saved: i % 2 === 0, hidden: i % 5 === 0,
+ * }));
+ * const data: ModelAppData = {
+ *   title: "Pets",
+ *   sessions: [{ user: "u0", accounts: ["cats"] }, { user: "u1", accounts: ["travel"] }, { user: "u2", accounts: ["cats"] }],
+ *   posts,
+ *   interactions,
+ *   scorerTrain: { epochs: 5, seed: 1 },
+ *   categories: new Map([["cats", "pets"], ["kittens", "pets"], ["travel", "places"]]),
+ *   noMap: true,
+ *   sampleUsers: ["u2"],
+ * };
+ * const app = createModelApp(model, data);
+ * assert.equal(app.title, "Pets");
+ * assert.ok(app.scorer !== undefined);
+ * const page = await (await createHandler(app)(new Request("http://x/api/explore?user=u2"))).json();
+ * assert.deepEqual(page.seeds, ["cats"]);
+ * assert.ok(page.posts.length > 0);
+ * ```
+ */
 export interface ModelAppData {
   /** The page heading. Default `"explore2vec"`. */
   title?: string;
@@ -631,7 +847,26 @@ export function createModelApp(
   };
 }
 
-/** Options of {@linkcode createWorldApp}. */
+/**
+ * Options of {@linkcode createWorldApp}.
+ *
+ * @example A small world, two sample users and a small PCA map
+ * ```ts
+ * import { createWorldApp, type WorldAppOptions } from "./handler.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const options: WorldAppOptions = {
+ *   world: { topics: 2, accountsPerTopic: 6, users: 12 },
+ *   train: { dim: 8 },
+ *   sampleUsers: 2,
+ *   map: { projection: "pca", width: 400, height: 300 },
+ * };
+ * const app = createWorldApp(options);
+ * assert.equal(app.sampleUsers.length, 2);
+ * assert.ok(app.mapSvg.includes('width="400"'));
+ * assert.equal(app.categories?.size, 12);
+ * ```
+ */
 export interface WorldAppOptions extends BuildExploreWorldOptions {
   /** Users offered as links. Default `12`. */
   sampleUsers?: number;

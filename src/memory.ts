@@ -7,14 +7,28 @@
  * four moment matrices and two per-row step counters, one batch buffer per
  * thread and the sigmoid table in one WebAssembly memory, which a wasm32
  * module cannot grow past 4 GiB. The corpus (one i32 per token, one per
- * session boundary) lives in JavaScript memory on one thread and is copied
- * into the shared memory when Workers train; the trained matrices are copied
- * out of the WebAssembly memory when the model is returned.
+ * session boundary) lives in JavaScript memory on one thread, unless it was
+ * built straight into the WebAssembly memory (`kernelMemory`); Workers read
+ * it from the shared memory. The trained model views its matrices in the
+ * WebAssembly memory in place, so returning it copies nothing.
  *
  * @module
  */
 
-/** Bytes of a wasm32 memory at its largest: 65536 pages of 64 KiB. */
+/**
+ * Bytes of a wasm32 memory at its largest: 65536 pages of 64 KiB.
+ *
+ * @example
+ * ```ts
+ * import { estimateTrainingMemory, formatBytes, WASM_MEMORY_LIMIT } from "./memory.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(formatBytes(WASM_MEMORY_LIMIT), "4 GiB");
+ * // 2.7 million accounts of dimension 200: two matrices of about 2 GiB each.
+ * const estimate = estimateTrainingMemory({ vocabSize: 2_700_000, dim: 200, tokens: 1, sessions: 1 });
+ * assert.ok(estimate.wasmBytes > WASM_MEMORY_LIMIT);
+ * ```
+ */
 export const WASM_MEMORY_LIMIT = 65536 * 65536;
 /** Bytes of the kernel's sigmoid table: σ and log σ, 4097 f32 each. */
 const SIGMOID_TABLE_BYTES = 2 * (4096 + 1) * 4;
@@ -26,7 +40,24 @@ const KIB = 1024;
 const MIB = 1024 * KIB;
 const GIB = 1024 * MIB;
 
-/** What {@linkcode estimateTrainingMemory} needs to know about a run. */
+/**
+ * What {@linkcode estimateTrainingMemory} needs to know about a run.
+ *
+ * @example Adam on two threads
+ * ```ts
+ * import { estimateTrainingMemory, type TrainingMemoryInput } from "./memory.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const run: TrainingMemoryInput = {
+ *   vocabSize: 1000, dim: 64, tokens: 10_000, sessions: 500,
+ *   optimizer: "adam", threads: 2, batchPairs: 1024, negatives: 5,
+ * };
+ * const { parts, wasmBytes, bytes } = estimateTrainingMemory(run);
+ * assert.equal(parts.adamMoments, 4 * 1000 * 64 * 4);
+ * assert.equal(parts.adamSteps, 2 * 1000 * 4);
+ * assert.equal(wasmBytes, bytes); // with Workers, everything is shared memory
+ * ```
+ */
 export interface TrainingMemoryInput {
   /** Accounts in the vocabulary (V). */
   vocabSize: number;
@@ -48,7 +79,21 @@ export interface TrainingMemoryInput {
   corpusInKernel?: boolean;
 }
 
-/** The result of {@linkcode estimateTrainingMemory}. */
+/**
+ * The result of {@linkcode estimateTrainingMemory}.
+ *
+ * @example On one thread the corpus stays in JavaScript memory
+ * ```ts
+ * import { estimateTrainingMemory, type TrainingMemoryEstimate } from "./memory.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const estimate: TrainingMemoryEstimate = estimateTrainingMemory({ vocabSize: 10, dim: 4, tokens: 100, sessions: 9 });
+ * const sum = Object.values(estimate.parts).reduce((a, b) => a + b, 0);
+ * assert.equal(estimate.bytes, sum);
+ * assert.equal(estimate.wasmBytes, sum - estimate.parts.corpusIds! - estimate.parts.corpusOffsets!);
+ * assert.equal(estimate.parts.corpusOffsets, (9 + 1) * 4);
+ * ```
+ */
 export interface TrainingMemoryEstimate {
   /** Every part added up: the peak of the run, in bytes. */
   bytes: number;
@@ -59,13 +104,26 @@ export interface TrainingMemoryEstimate {
    * (4×V×D×4 with Adam, else 0), `adamSteps` (2×V×4 with Adam, else 0),
    * `corpusIds` (4 per token), `corpusOffsets` (4 per session, plus one),
    * `batches` (centers, contexts, negatives and a gradient row per thread),
-   * `sigmoidTable`, `arenaBase` (the unused start of the memory) and
-   * (the trained model views the matrices in place: no copy).
+   * `sigmoidTable` and `arenaBase` (the unused start of the memory). The
+   * trained model views the matrices in place, so there is no copy to add.
    */
   parts: Record<string, number>;
 }
 
-/** Options of {@linkcode checkTrainingMemory}. */
+/**
+ * Options of {@linkcode checkTrainingMemory}.
+ *
+ * @example Cap a run at 1 MiB
+ * ```ts
+ * import { checkTrainingMemory, type CheckTrainingMemoryOptions, estimateTrainingMemory } from "./memory.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const options: CheckTrainingMemoryOptions = { limitBytes: 1024 * 1024 };
+ * checkTrainingMemory(estimateTrainingMemory({ vocabSize: 100, dim: 16, tokens: 1000, sessions: 50 }), options);
+ * const big = estimateTrainingMemory({ vocabSize: 10_000, dim: 64, tokens: 1000, sessions: 50 });
+ * assert.throws(() => checkTrainingMemory(big, options), /above the configured cap of 1 MiB/);
+ * ```
+ */
 export interface CheckTrainingMemoryOptions {
   /** A cap on the whole run's bytes (`bytes` of the estimate). Default none. */
   limitBytes?: number;

@@ -46,13 +46,66 @@ import { Model } from "./model.ts";
 import { resolveTrainOptions, type TrainParams } from "./train_options.ts";
 import { Vocabulary } from "./vocab.ts";
 
-/** A model file format. */
+/**
+ * A model file format.
+ *
+ * @example Every format reads back as the same vectors
+ * ```ts
+ * import { decodeModel, detectModelFormat, encodeModel, type ModelFormat } from "./model_io.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = new Model({ vocab: new Vocabulary(["cats", "dogs"], [3, 1]), dim: 2, input: Float32Array.of(1, 0.5, -2, 0.25) });
+ * const formats: ModelFormat[] = ["native", "word2vec-text", "word2vec-binary"];
+ * for (const format of formats) {
+ *   const bytes = encodeModel(model, format);
+ *   assert.equal(detectModelFormat(bytes), format);
+ *   assert.deepEqual(decodeModel(bytes).input, model.input);
+ * }
+ * ```
+ */
 export type ModelFormat = "native" | "word2vec-text" | "word2vec-binary";
 
-/** The native format version this library writes (and the newest it reads). */
+/**
+ * The native format version this library writes (and the newest it reads),
+ * stored as a u32 after the magic.
+ *
+ * @example
+ * ```ts
+ * import { encodeModel, NATIVE_FORMAT_VERSION } from "./model_io.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = new Model({ vocab: new Vocabulary(["cats", "dogs"], [3, 1]), dim: 2, input: Float32Array.of(1, 0.5, -2, 0.25) });
+ * const bytes = encodeModel(model);
+ * assert.equal(new TextDecoder().decode(bytes.subarray(0, 8)), "E2VMODEL");
+ * assert.equal(new DataView(bytes.buffer).getUint32(8, true), NATIVE_FORMAT_VERSION);
+ * ```
+ */
 export const NATIVE_FORMAT_VERSION = 1;
 
-/** Options of {@linkcode saveModel} and {@linkcode encodeModel}. */
+/**
+ * Options of {@linkcode saveModel} and {@linkcode encodeModel}.
+ *
+ * @example A word2vec text file, and a native header with a creation time
+ * ```ts
+ * import { encodeModel, saveModel, type SaveModelOptions } from "./model_io.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = new Model({ vocab: new Vocabulary(["cats", "dogs"], [3, 1]), dim: 2, input: Float32Array.of(1, 0.5, -2, 0.25) });
+ * const dir = await Deno.makeTempDir();
+ * const options: SaveModelOptions = { format: "word2vec-text" };
+ * await saveModel(model, `${dir}/vectors.txt`, options);
+ * assert.equal(await Deno.readTextFile(`${dir}/vectors.txt`), "2 2\ncats 1 0.5\ndogs -2 0.25\n");
+ * await Deno.remove(dir, { recursive: true });
+ * const stamped = encodeModel(model, "native", { createdAt: new Date(0) });
+ * assert.ok(new TextDecoder().decode(stamped).includes("1970-01-01T00:00:00.000Z"));
+ * ```
+ */
 export interface SaveModelOptions {
   /** The file format. Default `"native"`. */
   format?: ModelFormat;
@@ -60,7 +113,23 @@ export interface SaveModelOptions {
   createdAt?: Date;
 }
 
-/** Options of {@linkcode loadModel} and {@linkcode decodeModel}. */
+/**
+ * Options of {@linkcode loadModel} and {@linkcode decodeModel}.
+ *
+ * @example Name the input in errors
+ * ```ts
+ * import { InputError } from "./errors.ts";
+ * import { decodeModel, type LoadModelOptions } from "./model_io.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const options: LoadModelOptions = { format: "word2vec-text", name: "upload.txt" };
+ * const bytes = new TextEncoder().encode("1 2\ncats 1\n");
+ * assert.throws(
+ *   () => decodeModel(bytes, options),
+ *   (error) => error instanceof InputError && error.file === "upload.txt" && error.line === 2,
+ * );
+ * ```
+ */
 export interface LoadModelOptions {
   /** The file format. Default: detected from the content ({@linkcode detectModelFormat}). */
   format?: ModelFormat;

@@ -8,7 +8,9 @@
  * differ: sessions take the place of sentences; an item2vec-style "session"
  * mode pairs every position of a session (capped each side); an optional
  * per-session global context (Airbnb, Grbovic and Cheng 2018) joins every
- * window; pairs of an account with itself are never emitted; random numbers
+ * window; a position is never paired with itself, pairs of an account with
+ * another occurrence of itself are kept as in word2vec unless `selfPairs` is
+ * off, and a session of one repeated account gives no pairs; random numbers
  * come from a seeded xoshiro128** in blocks, so a run is reproducible and
  * independent of batch sizes.
  *
@@ -48,10 +50,57 @@ const MODE_SESSION = 2;
  * How far a center's context reaches: `fixed` — every offset `1..window`;
  * `shrinking` — per center a reach `b` uniform in `1..window` (word2vec);
  * `session` — every other position of the session (item2vec), capped.
+ *
+ * @example The session mode pairs every two positions
+ * ```ts
+ * import { countFixedWindowPairs, PairStream, type WindowMode } from "./pairs.ts";
+ * import { Prng } from "./prng.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const corpus = { ids: Int32Array.of(0, 1, 2, 3, 4, 5), offsets: Int32Array.of(0, 6) };
+ * const pairs = (windowMode: WindowMode) => {
+ *   const stream = new PairStream(corpus, new Float64Array(6).fill(1), {
+ *     window: 1, windowMode, sample: 0, negatives: 0, prng: new Prng(1),
+ *   });
+ *   return stream.fill(new Int32Array(64), new Int32Array(64), new Int32Array(0), 64);
+ * };
+ * assert.equal(pairs("fixed"), countFixedWindowPairs(6, 1));
+ * assert.equal(pairs("session"), 6 * 5);
+ * assert.equal(pairs("shrinking"), pairs("fixed")); // a reach of 1..1 is 1
+ * ```
  */
 export type WindowMode = "fixed" | "shrinking" | "session";
 
-/** Options of {@linkcode PairStream}. */
+/**
+ * Options of {@linkcode PairStream}.
+ *
+ * @example One session of two, without self-pairs, with a global context
+ * ```ts
+ * import { PairStream, type PairStreamOptions } from "./pairs.ts";
+ * import { Prng } from "./prng.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const corpus = { ids: Int32Array.of(0, 1, 0, 2, 3), offsets: Int32Array.of(0, 3, 5) };
+ * const options: PairStreamOptions = {
+ *   window: 2,
+ *   windowMode: "fixed",
+ *   sample: 0,
+ *   negatives: 1,
+ *   sampler: "uniform",
+ *   selfPairs: false,
+ *   sessionRange: [0, 1],
+ *   globalContext: Int32Array.of(3, -1),
+ *   prng: new Prng(7),
+ * };
+ * const stream = new PairStream(corpus, Float64Array.of(2, 1, 1, 1), options);
+ * const centers = new Int32Array(16), contexts = new Int32Array(16), negs = new Int32Array(16);
+ * const n = stream.fill(centers, contexts, negs, 16);
+ * assert.deepEqual([...centers.subarray(0, n)], [0, 0, 1, 1, 1, 0, 0]);
+ * assert.deepEqual([...contexts.subarray(0, n)], [1, 3, 0, 0, 3, 1, 3]);
+ * assert.ok([...negs.subarray(0, n)].every((id) => id >= 0 && id < 4));
+ * assert.equal(stream.epochTokens, 3);
+ * ```
+ */
 export interface PairStreamOptions {
   /** Maximum distance between center and context. Default `5`. */
   window?: number;

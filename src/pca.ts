@@ -22,7 +22,22 @@ const JACOBI_RELATIVE_TOLERANCE = 1e-24;
 /** The most Jacobi sweeps; convergence is quadratic, so ~10 is typical. */
 const DEFAULT_MAX_SWEEPS = 60;
 
-/** Options of {@linkcode pca} and {@linkcode pcaWithInfo}. */
+/**
+ * Options of {@linkcode pca} and {@linkcode pcaWithInfo}.
+ *
+ * @example Without centring, the mean is not subtracted
+ * ```ts
+ * import { type PcaOptions, pcaWithInfo } from "./pca.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const vectors = Float32Array.of(5, 1, 5, -1);
+ * const options: PcaOptions = { center: false, maxSweeps: 10 };
+ * const info = pcaWithInfo(vectors, 2, 2, 1, options);
+ * assert.deepEqual([...info.mean], [0, 0]);
+ * assert.deepEqual([...info.projected], [5, 5]); // the x axis carries the uncentred spread
+ * assert.deepEqual([...pcaWithInfo(vectors, 2, 2, 1).mean], [5, 0]);
+ * ```
+ */
 export interface PcaOptions {
   /** Subtract the column means before the analysis. Default `true`. */
   center?: boolean;
@@ -30,7 +45,24 @@ export interface PcaOptions {
   maxSweeps?: number;
 }
 
-/** The result of {@linkcode pcaWithInfo}. */
+/**
+ * The result of {@linkcode pcaWithInfo}.
+ *
+ * @example
+ * ```ts
+ * import { type PcaResult, pcaWithInfo } from "./pca.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // Three points along z around (1, 1, 1).
+ * const vectors = Float32Array.of(1, 1, 0, 1, 1, 1, 1, 1, 2);
+ * const result: PcaResult = pcaWithInfo(vectors, 3, 3, 1);
+ * assert.deepEqual([...result.mean], [1, 1, 1]);
+ * assert.deepEqual([...result.components], [0, 0, 1]);
+ * assert.deepEqual([...result.projected], [-1, 0, 1]);
+ * assert.equal(result.explainedVariance[0], 1);
+ * assert.equal(result.explainedVarianceRatio[0], 1);
+ * ```
+ */
 export interface PcaResult {
   /** The projected rows, row-major, `rows × components`. */
   projected: Float32Array;

@@ -23,7 +23,27 @@ import {
 import { pcaWithInfo } from "./pca.ts";
 import { tsne, type TsneOptions } from "./tsne.ts";
 
-/** Embeddings as plain data, one row per account. */
+/**
+ * Embeddings as plain data, one row per account.
+ *
+ * @example
+ * ```ts
+ * import { plot, type PlotInput } from "./plot.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const input: PlotInput = {
+ *   labels: ["cats", "kittens", "travel"],
+ *   vectors: Float32Array.of(1, 0, 0.9, 0.1, 0, 1),
+ *   dim: 2,
+ *   categories: ["pets", "pets", undefined],
+ *   counts: [30, 20, 10],
+ * };
+ * const svg = plot(input);
+ * assert.equal(svg.match(/<circle /g)?.length, 3);
+ * assert.ok(svg.includes("<title>kittens · pets · count 20</title>"));
+ * assert.ok(svg.includes(">unknown (1)<"));
+ * ```
+ */
 export interface PlotInput {
   /** Account ids, one per row. */
   labels: readonly string[];
@@ -37,7 +57,27 @@ export interface PlotInput {
   counts?: ArrayLike<number>;
 }
 
-/** The parts of a trained model that {@linkcode plot} reads. */
+/**
+ * The parts of a trained model that {@linkcode plot} reads; a
+ * {@linkcode Model} is one.
+ *
+ * @example
+ * ```ts
+ * import { Model } from "./model.ts";
+ * import { plot, type PlotModel } from "./plot.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model: PlotModel = new Model({
+ *   vocab: new Vocabulary(["cats", "kittens", "travel"], [3, 2, 1]),
+ *   dim: 3,
+ *   input: Float32Array.of(1, 0, 0, 0.9, 0.1, 0, 0, 0, 1),
+ * });
+ * const svg = plot(model, { labels: ["travel"] });
+ * assert.ok(svg.includes(">travel<"));
+ * assert.ok(!svg.includes(">kittens<"));
+ * ```
+ */
 export interface PlotModel {
   /** The vocabulary: account ids and their counts, by index. */
   vocab: { words: readonly string[]; counts: Float64Array };
@@ -47,7 +87,31 @@ export interface PlotModel {
   input: Float32Array;
 }
 
-/** Options of {@linkcode plot} and {@linkcode plotToFile}. */
+/**
+ * Options of {@linkcode plot} and {@linkcode plotToFile}.
+ *
+ * @example A small t-SNE map, coloured by a function
+ * ```ts
+ * import { plot, type PlotOptions } from "./plot.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const labels = Array.from({ length: 12 }, (_, i) => `${i < 6 ? "cat" : "trip"}${i}`);
+ * const vectors = Float32Array.from(labels.flatMap((_, i) => [i < 6 ? 1 : -1, (i % 6) / 10, 0]));
+ * const options: PlotOptions = {
+ *   projection: "tsne",
+ *   width: 400,
+ *   height: 300,
+ *   title: "Two topics",
+ *   categories: (id) => id.startsWith("cat") ? "cats" : "travel",
+ *   labels: 2,
+ *   maxPoints: 10,
+ *   tsne: { iterations: 100, seed: 1 },
+ * };
+ * const svg = plot({ labels, vectors, dim: 3 }, options);
+ * assert.ok(svg.includes('width="400"') && svg.includes(">Two topics<"));
+ * assert.equal(svg.match(/<circle /g)?.length, 10);
+ * ```
+ */
 export interface PlotOptions {
   /** How to map vectors to 2-D; 2-D input is drawn as is. Default `"pca"`. */
   projection?: "pca" | "tsne";

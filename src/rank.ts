@@ -19,7 +19,19 @@
 
 import type { Post } from "./records.ts";
 
-/** Weights of the value model. */
+/**
+ * Weights of the value model.
+ *
+ * @example Saves count five times as much as likes
+ * ```ts
+ * import { valueScore, type ValueWeights } from "./rank.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const weights: ValueWeights = { like: 1, save: 5, hide: 3 };
+ * assert.equal(valueScore({ like: 0.5, save: 0.5, hide: 0.5 }, weights), 1.5);
+ * assert.equal(valueScore({ like: 0.5, save: 0.5, hide: 0.5 }, { hide: 0 }), 1.1); // missing weights take the defaults
+ * ```
+ */
 export interface ValueWeights {
   /** Weight of P(like). Default `1.0`. */
   like: number;
@@ -29,7 +41,18 @@ export interface ValueWeights {
   hide: number;
 }
 
-/** The predicted action probabilities of one post for one user. */
+/**
+ * The predicted action probabilities of one post for one user.
+ *
+ * @example
+ * ```ts
+ * import { type ActionScores, valueScore } from "./rank.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const likedButHidden: ActionScores = { like: 0.5, save: 0, hide: 0.5 };
+ * assert.equal(valueScore(likedButHidden), 0.5 - 2 * 0.5);
+ * ```
+ */
 export interface ActionScores {
   /** P(like). */
   like: number;
@@ -39,19 +62,83 @@ export interface ActionScores {
   hide: number;
 }
 
-/** The notebook's value weights. */
+/**
+ * The notebook's value weights: like 1.0, save 1.2, hide 2.0.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_VALUE_WEIGHTS, valueScore } from "./rank.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const p = { like: 0.25, save: 0.5, hide: 0.125 };
+ * assert.equal(valueScore(p), valueScore(p, DEFAULT_VALUE_WEIGHTS));
+ * assert.deepEqual({ ...DEFAULT_VALUE_WEIGHTS }, { like: 1, save: 1.2, hide: 2 });
+ * assert.ok(Object.isFrozen(DEFAULT_VALUE_WEIGHTS));
+ * ```
+ */
 export const DEFAULT_VALUE_WEIGHTS: Readonly<ValueWeights> = Object.freeze({
   like: 1.0,
   save: 1.2,
   hide: 2.0,
 });
 
-/** Default score drop per earlier pick of the same author. */
+/**
+ * Default score drop per earlier pick of the same author.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_DIVERSITY_PENALTY, rankPosts } from "./rank.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const c = (postId: string, account: string, like: number, seeds: string[] = []) => ({
+ *   post: { postId, account },
+ *   probabilities: { like, save: 0, hide: 0 },
+ *   seeds,
+ * });
+ * const ranked = rankPosts([c("p1", "cats", 0.5), c("p2", "cats", 0.5), c("p3", "cats", 0.5)]);
+ * assert.deepEqual(ranked.map((r) => r.breakdown.diversityPenalty), [0, DEFAULT_DIVERSITY_PENALTY, 2 * DEFAULT_DIVERSITY_PENALTY]);
+ * ```
+ */
 export const DEFAULT_DIVERSITY_PENALTY = 0.2;
-/** Default number of posts returned. */
+/**
+ * Default number of posts returned.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_RANK_LIMIT, rankPosts } from "./rank.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const c = (postId: string, account: string, like: number, seeds: string[] = []) => ({
+ *   post: { postId, account },
+ *   probabilities: { like, save: 0, hide: 0 },
+ *   seeds,
+ * });
+ * const many = Array.from({ length: 40 }, (_, i) => c(`p${i}`, `a${i}`, i / 40));
+ * assert.equal(rankPosts(many).length, DEFAULT_RANK_LIMIT);
+ * assert.equal(rankPosts(many, { limit: Infinity }).length, 40);
+ * ```
+ */
 export const DEFAULT_RANK_LIMIT = 25;
 
-/** One candidate post with its predicted probabilities. */
+/**
+ * One candidate post with its predicted probabilities.
+ *
+ * @example
+ * ```ts
+ * import { type RankCandidate, rankPosts } from "./rank.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const candidate: RankCandidate = {
+ *   post: { postId: "p1", account: "meowworld" },
+ *   probabilities: { like: 0.7, save: 0.4, hide: 0.1 },
+ *   seeds: ["catsdaily"],
+ *   similarity: 0.93,
+ * };
+ * const [ranked] = rankPosts([candidate]);
+ * assert.deepEqual(ranked!.seeds, ["catsdaily"]);
+ * assert.equal(ranked!.similarity, 0.93);
+ * ```
+ */
 export interface RankCandidate {
   /** The post. */
   post: Post;
@@ -63,7 +150,26 @@ export interface RankCandidate {
   similarity?: number;
 }
 
-/** How a ranked post's score was made. */
+/**
+ * How a ranked post's score was made: `score = like + save − hide −
+ * diversityPenalty`.
+ *
+ * @example
+ * ```ts
+ * import { rankPosts, type ScoreBreakdown } from "./rank.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const probabilities = { like: 0.5, save: 0.25, hide: 0.125 };
+ * const [first, second] = rankPosts([
+ *   { post: { postId: "p1", account: "cats" }, probabilities },
+ *   { post: { postId: "p2", account: "cats" }, probabilities },
+ * ]);
+ * const b: ScoreBreakdown = second!.breakdown;
+ * assert.deepEqual(b, { pLike: 0.5, pSave: 0.25, pHide: 0.125, like: 0.5, save: 0.3, hide: 0.25, diversityPenalty: 0.2 });
+ * assert.equal(second!.score, b.like + b.save - b.hide - b.diversityPenalty);
+ * assert.equal(first!.breakdown.diversityPenalty, 0);
+ * ```
+ */
 export interface ScoreBreakdown {
   /** Predicted P(like). */
   pLike: number;
@@ -81,7 +187,22 @@ export interface ScoreBreakdown {
   diversityPenalty: number;
 }
 
-/** One post in the final order. */
+/**
+ * One post in the final order.
+ *
+ * @example
+ * ```ts
+ * import { type RankedPost, rankPosts } from "./rank.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const ranked: RankedPost[] = rankPosts([
+ *   { post: { postId: "p1", account: "cats" }, probabilities: { like: 1, save: 0, hide: 0 } },
+ *   { post: { postId: "p2", account: "cats" }, probabilities: { like: 1, save: 0, hide: 0 } },
+ * ]);
+ * assert.deepEqual(ranked.map((r) => [r.postId, r.account, r.value]), [["p1", "cats", 1], ["p2", "cats", 1]]);
+ * assert.equal(ranked[1]!.score, 0.8); // value 1 less one author repeat
+ * ```
+ */
 export interface RankedPost {
   /** The post id. */
   postId: string;
@@ -99,7 +220,30 @@ export interface RankedPost {
   similarity?: number;
 }
 
-/** Options of {@linkcode rankPosts}. */
+/**
+ * Options of {@linkcode rankPosts}.
+ *
+ * @example Penalise repeats of a seed, never two posts of an author in a row
+ * ```ts
+ * import { type RankOptions, rankPosts } from "./rank.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const c = (postId: string, account: string, like: number, seeds: string[] = []) => ({
+ *   post: { postId, account },
+ *   probabilities: { like, save: 0, hide: 0 },
+ *   seeds,
+ * });
+ * const candidates = [c("p1", "a", 0.9, ["s1"]), c("p2", "a", 0.85, ["s2"]), c("p3", "b", 0.5, ["s1"]), c("p4", "c", 0.4, ["s2"])];
+ * const options: RankOptions = {
+ *   weights: { like: 1 },
+ *   diversityPenalty: 0,
+ *   seedPenalty: 0.3,
+ *   noConsecutiveAuthor: true,
+ *   limit: 3,
+ * };
+ * assert.deepEqual(rankPosts(candidates, options).map((r) => r.postId), ["p1", "p4", "p2"]);
+ * ```
+ */
 export interface RankOptions {
   /** Value model weights. Default `{ like: 1.0, save: 1.2, hide: 2.0 }`. */
   weights?: Partial<ValueWeights>;

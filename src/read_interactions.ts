@@ -32,7 +32,21 @@ const POST_ID_FIELDS = ["post_id", "postId"] as const;
 const ACTIONS = ["liked", "saved", "hidden"] as const;
 const TIME_FIELDS = ["ts"] as const;
 
-/** Options of {@linkcode readInteractions}. */
+/**
+ * Options of {@linkcode readInteractions}.
+ *
+ * @example Semicolon-separated CSV
+ * ```ts
+ * import { readInteractions, type ReadInteractionsOptions } from "./read_interactions.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const options: ReadInteractionsOptions = { format: "csv", delimiter: ";" };
+ * const text = "user;post_id;liked;saved;hidden;ts\nu1;p1;true;true;false;2024-01-01T00:00:00Z\n";
+ * const rows = [];
+ * for await (const row of readInteractions({ text }, options)) rows.push(row);
+ * assert.deepEqual(rows, [{ user: "u1", postId: "p1", liked: true, saved: true, hidden: false, ts: 1704067200 }]);
+ * ```
+ */
 export interface ReadInteractionsOptions extends ReadLinesOptions {
   /**
    * The format, `"jsonl"` or `"csv"`. Default: `"csv"` for a `.csv` file,

@@ -27,7 +27,23 @@ const POST_ID_FIELDS = ["post_id", "postId"] as const;
 const ACCOUNT_FIELDS = ["account"] as const;
 const RESERVED = new Set(["post_id", "postId", "account", "ts", "features"]);
 
-/** Options of {@linkcode readPosts}. */
+/**
+ * Options of {@linkcode readPosts}: the input's name in errors (default the
+ * path as given, or `"<string>"` for text) and the longest accepted line
+ * (default 64 MiB).
+ *
+ * @example
+ * ```ts
+ * import { InputError } from "./errors.ts";
+ * import { readPosts, type ReadPostsOptions } from "./read_posts.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const options: ReadPostsOptions = { name: "posts.jsonl" };
+ * await assert.rejects(async () => {
+ *   for await (const _ of readPosts({ text: '{"post_id": "p1"}' }, options));
+ * }, new InputError({ file: "posts.jsonl", line: 1 }, 'missing field "account"'));
+ * ```
+ */
 export type ReadPostsOptions = ReadLinesOptions;
 
 /**

@@ -50,7 +50,26 @@ const ACCOUNT_COLUMNS = ["account", "account_id", "item", "item_id"] as const;
 const TIME_COLUMNS = ["ts", "time", "timestamp"] as const;
 const INITIAL_ROWS = 1024;
 
-/** Options of {@linkcode readSessions}. */
+/**
+ * Options of {@linkcode readSessions} and {@linkcode parseSessionsText}.
+ *
+ * @example CSV with other column names and a gap that splits sessions
+ * ```ts
+ * import { parseSessionsText, type ReadSessionsOptions } from "./read_sessions.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const options: ReadSessionsOptions = {
+ *   format: "csv",
+ *   delimiter: ";",
+ *   userColumn: "who",
+ *   accountColumn: "page",
+ *   timeColumn: "at",
+ *   gapSeconds: 1800,
+ * };
+ * const text = "who;page;at\nu1;cats;0\nu1;dogs;60\nu1;birds;7200\n";
+ * assert.deepEqual(parseSessionsText(text, options).map((s) => s.accounts), [["cats", "dogs"], ["birds"]]);
+ * ```
+ */
 export interface ReadSessionsOptions extends ReadLinesOptions {
   /**
    * The format. Default: from the file extension (`.jsonl` / `.ndjson` →

@@ -32,17 +32,79 @@
 import type { Model, Neighbor } from "./model.ts";
 import { Prng } from "./prng.ts";
 
-/** How seeds turn into recommended accounts. */
+/**
+ * How seeds turn into recommended accounts.
+ *
+ * @example Two interests: the mean lands between them, per-seed serves each
+ * ```ts
+ * import { recommendAccounts, type RecommendStrategy } from "./recommend.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // Cat accounts near 0°, travel accounts near 90°.
+ * const angles: [string, number][] = [["c1", 0], ["c2", 4], ["c3", 9], ["c4", 15], ["t1", 90], ["t2", 86], ["t3", 80], ["t4", 73]];
+ * const vocab = new Vocabulary(angles.map((a) => a[0]), angles.map(() => 1));
+ * const input = Float32Array.from(angles.flatMap(([, deg]) => [Math.cos(deg * Math.PI / 180), Math.sin(deg * Math.PI / 180)]));
+ * const model = new Model({ vocab, dim: 2, input });
+ * const top = (strategy: RecommendStrategy) =>
+ *   recommendAccounts(model, ["c1", "t1"], { k: 2, strategy }).map((r) => r.account);
+ * assert.deepEqual(top("mean"), ["t4", "c4"]);
+ * assert.deepEqual(top("per-seed"), ["c2", "t2"]);
+ * ```
+ */
 export type RecommendStrategy = "mean" | "per-seed" | "clusters";
 
-/** The strategies, in documentation order. */
+/**
+ * The strategies, in documentation order.
+ *
+ * @example
+ * ```ts
+ * import { RECOMMEND_STRATEGIES, recommendAccounts } from "./recommend.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // Cat accounts near 0°, travel accounts near 90°.
+ * const angles: [string, number][] = [["c1", 0], ["c2", 4], ["c3", 9], ["c4", 15], ["t1", 90], ["t2", 86], ["t3", 80], ["t4", 73]];
+ * const vocab = new Vocabulary(angles.map((a) => a[0]), angles.map(() => 1));
+ * const input = Float32Array.from(angles.flatMap(([, deg]) => [Math.cos(deg * Math.PI / 180), Math.sin(deg * Math.PI / 180)]));
+ * const model = new Model({ vocab, dim: 2, input });
+ * for (const strategy of RECOMMEND_STRATEGIES) {
+ *   const accounts = recommendAccounts(model, ["c1", "c2", "t1"], { k: 3, strategy }).map((r) => r.account);
+ *   assert.equal(accounts.length, 3);
+ *   assert.ok(!accounts.includes("c1") && !accounts.includes("t1"));
+ * }
+ * assert.deepEqual(RECOMMEND_STRATEGIES, ["mean", "per-seed", "clusters"]);
+ * ```
+ */
 export const RECOMMEND_STRATEGIES: readonly RecommendStrategy[] = [
   "mean",
   "per-seed",
   "clusters",
 ];
 
-/** One recommended account. */
+/**
+ * One recommended account.
+ *
+ * @example
+ * ```ts
+ * import { recommendAccounts, type RecommendedAccount } from "./recommend.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // Cat accounts near 0°, travel accounts near 90°.
+ * const angles: [string, number][] = [["c1", 0], ["c2", 4], ["c3", 9], ["c4", 15], ["t1", 90], ["t2", 86], ["t3", 80], ["t4", 73]];
+ * const vocab = new Vocabulary(angles.map((a) => a[0]), angles.map(() => 1));
+ * const input = Float32Array.from(angles.flatMap(([, deg]) => [Math.cos(deg * Math.PI / 180), Math.sin(deg * Math.PI / 180)]));
+ * const model = new Model({ vocab, dim: 2, input });
+ * const [best] = recommendAccounts(model, ["c1"], { k: 1 });
+ * const expected: RecommendedAccount = { account: "c2", score: best!.score, because: ["c1"] };
+ * assert.deepEqual(best, expected);
+ * assert.ok(Math.abs(best!.score - Math.cos(4 * Math.PI / 180)) < 1e-6);
+ * ```
+ */
 export interface RecommendedAccount {
   /** The account id. */
   account: string;
@@ -52,7 +114,35 @@ export interface RecommendedAccount {
   because: string[];
 }
 
-/** Options of {@linkcode recommendAccounts}. */
+/**
+ * Options of {@linkcode recommendAccounts}.
+ *
+ * @example Skip followed accounts and report unknown seeds
+ * ```ts
+ * import { recommendAccounts, type RecommendOptions } from "./recommend.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // Cat accounts near 0°, travel accounts near 90°.
+ * const angles: [string, number][] = [["c1", 0], ["c2", 4], ["c3", 9], ["c4", 15], ["t1", 90], ["t2", 86], ["t3", 80], ["t4", 73]];
+ * const vocab = new Vocabulary(angles.map((a) => a[0]), angles.map(() => 1));
+ * const input = Float32Array.from(angles.flatMap(([, deg]) => [Math.cos(deg * Math.PI / 180), Math.sin(deg * Math.PI / 180)]));
+ * const model = new Model({ vocab, dim: 2, input });
+ * const options: RecommendOptions = {
+ *   k: 2,
+ *   strategy: "per-seed",
+ *   exclude: ["c2"],
+ *   perSeed: 5,
+ *   unknown: [],
+ * };
+ * const accounts = recommendAccounts(model, ["c1", "newcomer"], options).map((r) => r.account);
+ * assert.deepEqual(accounts, ["c3", "c4"]);
+ * assert.deepEqual(options.unknown, ["newcomer"]);
+ * const withSeeds = recommendAccounts(model, ["c1", "c2"], { k: 1, strategy: "mean", excludeSeeds: false });
+ * assert.equal(withSeeds[0]!.account, "c2");
+ * ```
+ */
 export interface RecommendOptions {
   /** How many accounts to return at most. Default `20`. */
   k?: number;
@@ -72,17 +162,141 @@ export interface RecommendOptions {
   unknown?: string[];
 }
 
-/** Default number of recommended accounts. */
+/**
+ * Default number of recommended accounts.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_RECOMMEND_K, recommendAccounts } from "./recommend.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // Accounts every 15° around the circle.
+ * const words = Array.from({ length: 24 }, (_, i) => `a${i}`);
+ * const input = Float32Array.from(words.flatMap((_, i) => [Math.cos(i * Math.PI / 12), Math.sin(i * Math.PI / 12)]));
+ * const model = new Model({ vocab: new Vocabulary(words, words.map(() => 1)), dim: 2, input });
+ * assert.equal(recommendAccounts(model, ["a0"]).length, DEFAULT_RECOMMEND_K);
+ * assert.equal(DEFAULT_RECOMMEND_K, 20);
+ * ```
+ */
 export const DEFAULT_RECOMMEND_K = 20;
-/** Default neighbours per seed of the `"per-seed"` strategy. */
+/**
+ * Default neighbours per seed of the `"per-seed"` strategy.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_PER_SEED, recommendAccounts } from "./recommend.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // Cat accounts near 0°, travel accounts near 90°.
+ * const angles: [string, number][] = [["c1", 0], ["c2", 4], ["c3", 9], ["c4", 15], ["t1", 90], ["t2", 86], ["t3", 80], ["t4", 73]];
+ * const vocab = new Vocabulary(angles.map((a) => a[0]), angles.map(() => 1));
+ * const input = Float32Array.from(angles.flatMap(([, deg]) => [Math.cos(deg * Math.PI / 180), Math.sin(deg * Math.PI / 180)]));
+ * const model = new Model({ vocab, dim: 2, input });
+ * const seeds = ["c1", "t1"];
+ * assert.deepEqual(
+ *   recommendAccounts(model, seeds, { k: 4 }),
+ *   recommendAccounts(model, seeds, { k: 4, perSeed: DEFAULT_PER_SEED }),
+ * );
+ * assert.equal(DEFAULT_PER_SEED, 10);
+ * ```
+ */
 export const DEFAULT_PER_SEED = 10;
-/** With `"mean"`, a second seed is named in `because` when its similarity is within this of the best seed's. */
+/**
+ * With `"mean"`, a second seed is named in `because` when its similarity is
+ * within this of the best seed's.
+ *
+ * @example
+ * ```ts
+ * import { MEAN_BECAUSE_MARGIN, recommendAccounts } from "./recommend.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // Cat accounts near 0°, travel accounts near 90°.
+ * const angles: [string, number][] = [["c1", 0], ["c2", 4], ["c3", 9], ["c4", 15], ["t1", 90], ["t2", 86], ["t3", 80], ["t4", 73]];
+ * const vocab = new Vocabulary(angles.map((a) => a[0]), angles.map(() => 1));
+ * const input = Float32Array.from(angles.flatMap(([, deg]) => [Math.cos(deg * Math.PI / 180), Math.sin(deg * Math.PI / 180)]));
+ * const model = new Model({ vocab, dim: 2, input });
+ * // c3 is about as close to c1 as to c2: both are named.
+ * const [c3] = recommendAccounts(model, ["c1", "c2"], { k: 1, strategy: "mean" });
+ * assert.deepEqual(c3!.because, ["c2", "c1"]);
+ * // t4 is far closer to t1 than to c1: only t1 is named.
+ * const [t4] = recommendAccounts(model, ["c1", "t1"], { k: 1, strategy: "mean" });
+ * assert.deepEqual(t4!.because, ["t1"]);
+ * assert.equal(MEAN_BECAUSE_MARGIN, 0.1);
+ * ```
+ */
 export const MEAN_BECAUSE_MARGIN = 0.1;
-/** The most seed groups the `"auto"` rule tries. */
+/**
+ * The most seed groups the `"auto"` rule tries.
+ *
+ * @example Twelve seeds spread around the circle make at most eight groups
+ * ```ts
+ * import { MAX_AUTO_CLUSTERS, recommendAccounts } from "./recommend.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // Accounts every 15° around the circle.
+ * const words = Array.from({ length: 24 }, (_, i) => `a${i}`);
+ * const input = Float32Array.from(words.flatMap((_, i) => [Math.cos(i * Math.PI / 12), Math.sin(i * Math.PI / 12)]));
+ * const model = new Model({ vocab: new Vocabulary(words, words.map(() => 1)), dim: 2, input });
+ * const seeds = words.filter((_, i) => i % 2 === 0);
+ * const recs = recommendAccounts(model, seeds, { k: 12, strategy: "clusters" });
+ * const groups = new Set(recs.map((r) => [...r.because].sort().join()));
+ * assert.ok(groups.size > 1 && groups.size <= MAX_AUTO_CLUSTERS);
+ * ```
+ */
 export const MAX_AUTO_CLUSTERS = 8;
-/** Below this mean silhouette the `"auto"` rule keeps all seeds in one group. */
+/**
+ * Below this mean silhouette the `"auto"` rule keeps all seeds in one group.
+ *
+ * @example Three cat seeds and one travel seed separate well: two groups
+ * ```ts
+ * import { MIN_SILHOUETTE, recommendAccounts } from "./recommend.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // Cat accounts near 0°, travel accounts near 90°.
+ * const angles: [string, number][] = [["c1", 0], ["c2", 4], ["c3", 9], ["c4", 15], ["t1", 90], ["t2", 86], ["t3", 80], ["t4", 73]];
+ * const vocab = new Vocabulary(angles.map((a) => a[0]), angles.map(() => 1));
+ * const input = Float32Array.from(angles.flatMap(([, deg]) => [Math.cos(deg * Math.PI / 180), Math.sin(deg * Math.PI / 180)]));
+ * const model = new Model({ vocab, dim: 2, input });
+ * const recs = recommendAccounts(model, ["c1", "c2", "c3", "t1"], { k: 4, strategy: "clusters" });
+ * const t2 = recs.find((r) => r.account === "t2")!;
+ * const c4 = recs.find((r) => r.account === "c4")!;
+ * assert.deepEqual(t2.because, ["t1"]);
+ * assert.deepEqual(c4.because, ["c3", "c2", "c1"]);
+ * assert.equal(MIN_SILHOUETTE, 0.15);
+ * ```
+ */
 export const MIN_SILHOUETTE = 0.15;
-/** The `"auto"` rule keeps one group when every seed is at least this similar to the seeds' mean direction. */
+/**
+ * The `"auto"` rule keeps one group when every seed is at least this similar
+ * to the seeds' mean direction.
+ *
+ * @example Seeds within 9° of each other stay one group
+ * ```ts
+ * import { ONE_GROUP_MIN_SIMILARITY, recommendAccounts } from "./recommend.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // Cat accounts near 0°, travel accounts near 90°.
+ * const angles: [string, number][] = [["c1", 0], ["c2", 4], ["c3", 9], ["c4", 15], ["t1", 90], ["t2", 86], ["t3", 80], ["t4", 73]];
+ * const vocab = new Vocabulary(angles.map((a) => a[0]), angles.map(() => 1));
+ * const input = Float32Array.from(angles.flatMap(([, deg]) => [Math.cos(deg * Math.PI / 180), Math.sin(deg * Math.PI / 180)]));
+ * const model = new Model({ vocab, dim: 2, input });
+ * const recs = recommendAccounts(model, ["c1", "c2", "c3"], { k: 3, strategy: "clusters" });
+ * assert.ok(recs.every((r) => r.because.length === 3));
+ * assert.equal(ONE_GROUP_MIN_SIMILARITY, 0.7);
+ * ```
+ */
 export const ONE_GROUP_MIN_SIMILARITY = 0.7;
 /** Lloyd iterations of the spherical k-means, at most. */
 const KMEANS_MAX_ITERATIONS = 50;

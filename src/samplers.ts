@@ -168,7 +168,26 @@ export class AliasTable {
   }
 }
 
-/** The built-in negative samplers. */
+/**
+ * The built-in negative samplers.
+ *
+ * @example
+ * ```ts
+ * import { createSampler, type SamplerName } from "./samplers.ts";
+ * import { Prng } from "./prng.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const counts = Float64Array.of(8, 4, 2, 1);
+ * const names: SamplerName[] = ["uniform", "unigram", "hard", "mixed"];
+ * for (const name of names) {
+ *   const sampler = createSampler(name, counts, { prng: new Prng(3) });
+ *   assert.equal(sampler.name, name);
+ *   // Hard negatives depend on the session, so they cannot come from one table.
+ *   assert.equal(sampler.usesSession, name === "hard" || name === "mixed");
+ *   assert.equal(sampler.table === null, sampler.usesSession);
+ * }
+ * ```
+ */
 export type SamplerName = "uniform" | "unigram" | "hard" | "mixed";
 
 /**
@@ -216,6 +235,33 @@ export function unigramWeights(
  * A pair stream announces each session with {@linkcode NegativeSampler.beginSession}
  * (when {@linkcode NegativeSampler.usesSession} is `true`), then asks for the
  * negatives of each (center, context) pair of that session.
+ *
+ * @example A sampler of one's own, given to a pair stream
+ * ```ts
+ * import { PairStream } from "./pairs.ts";
+ * import { Prng } from "./prng.ts";
+ * import type { NegativeSampler } from "./samplers.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // The negatives of a pair are the ids after its context, wrapping around.
+ * const following: NegativeSampler = {
+ *   name: "following",
+ *   table: null,
+ *   usesSession: false,
+ *   beginSession() {},
+ *   drawInto(out, offset, n, _center, context) {
+ *     for (let k = 0; k < n; k++) out[offset + k] = (context + 1 + k) % 4;
+ *   },
+ * };
+ * const corpus = { ids: Int32Array.of(0, 1), offsets: Int32Array.of(0, 2) };
+ * const stream = new PairStream(corpus, Float64Array.of(1, 1, 1, 1), {
+ *   window: 1, sample: 0, negatives: 2, sampler: following, prng: new Prng(1),
+ * });
+ * const contexts = new Int32Array(4), negs = new Int32Array(8);
+ * const n = stream.fill(new Int32Array(4), contexts, negs, 4);
+ * assert.deepEqual([...contexts.subarray(0, n)], [1, 0]);
+ * assert.deepEqual([...negs.subarray(0, 2 * n)], [2, 3, 1, 2]);
+ * ```
  */
 export interface NegativeSampler {
   /** The sampler's name. */
@@ -263,7 +309,26 @@ export interface NegativeSampler {
   setRandomState?(state: Int32Array): void;
 }
 
-/** Options of {@linkcode createSampler}. */
+/**
+ * Options of {@linkcode createSampler}.
+ *
+ * @example
+ * ```ts
+ * import { createSampler, type SamplerOptions } from "./samplers.ts";
+ * import { Prng } from "./prng.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // Exponent 0: every account with a positive count is equally likely.
+ * const flat: SamplerOptions = { exponent: 0, prng: new Prng(1) };
+ * assert.ok(createSampler("unigram", Float64Array.of(100, 1), flat).table?.isUniform);
+ * // hardFraction 1: a mixed sampler draws only hard negatives, outside the session.
+ * const mixed = createSampler("mixed", Float64Array.of(50, 40, 30), { hardFraction: 1, prng: new Prng(2) });
+ * mixed.beginSession(Int32Array.of(0, 1), 0, 2);
+ * const out = new Int32Array(10);
+ * for (let k = 0; k < 10; k++) mixed.drawInto(out, k, 1, 0, 1);
+ * assert.ok(out.every((id) => id === 2));
+ * ```
+ */
 export interface SamplerOptions {
   /** Unigram power α for `unigram`, `hard` and `mixed`. Default `0.75`. */
   exponent?: number;

@@ -25,7 +25,26 @@ import type { ActionScores } from "./rank.ts";
 import type { Model } from "./model.ts";
 import type { Interaction, Post, Session } from "./records.ts";
 
-/** Labels of one exposure: what the user did. */
+/**
+ * Labels of one exposure: what the user did.
+ *
+ * @example Labels come from interactions
+ * ```ts
+ * import { buildScorerExamples, type ScorerLabels } from "./scorer.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = new Model({ vocab: new Vocabulary(["a", "b"], [2, 1]), dim: 2, input: Float32Array.of(1, 0, 0, 1) });
+ * const [example] = buildScorerExamples(model, {
+ *   sessions: [{ user: "u1", accounts: ["a"] }],
+ *   posts: [{ postId: "p1", account: "b" }],
+ *   interactions: [{ user: "u1", postId: "p1", liked: false, saved: false, hidden: true }],
+ * });
+ * const labels: ScorerLabels = { liked: false, saved: false, hidden: true };
+ * assert.deepEqual(example!.labels, labels);
+ * ```
+ */
 export interface ScorerLabels {
   /** Whether the user liked the post. */
   liked: boolean;
@@ -35,7 +54,24 @@ export interface ScorerLabels {
   hidden: boolean;
 }
 
-/** One (user, post) pair for the scorer. */
+/**
+ * One (user, post) pair for the scorer.
+ *
+ * @example Predicting needs no labels
+ * ```ts
+ * import { PostScorer, type ScorerExample } from "./scorer.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const example: ScorerExample = {
+ *   userVector: Float32Array.of(0.2, 0.9),
+ *   accountVector: Float32Array.of(0.1, 1),
+ *   post: { postId: "p1", account: "meowworld", ts: 0, features: { appeal: 0.8, isVideo: 1 } },
+ *   now: 3 * 86_400,
+ * };
+ * const p = new PostScorer({ dim: 2 }).predict(example);
+ * for (const x of [p.like, p.save, p.hide]) assert.ok(x > 0 && x < 1);
+ * ```
+ */
 export interface ScorerExample {
   /** The user's seed vector (mean embedding of their recent accounts). */
   userVector: Float32Array;
@@ -51,7 +87,34 @@ export interface ScorerExample {
   labels?: ScorerLabels;
 }
 
-/** Options of {@linkcode PostScorer.train}. */
+/**
+ * Options of {@linkcode PostScorer.train}.
+ *
+ * @example
+ * ```ts
+ * import { PostScorer, type ScorerTrainOptions } from "./scorer.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // Users like posts whose author points the same way as they do.
+ * const examples = Array.from({ length: 200 }, (_, i) => {
+ *   const u = i % 2 === 0 ? 1 : -1;
+ *   const a = i % 4 < 2 ? 1 : -1;
+ *   return {
+ *     userVector: Float32Array.of(u, 0.5),
+ *     accountVector: Float32Array.of(a, 0.5),
+ *     post: { postId: `p${i}`, account: a > 0 ? "x" : "y" },
+ *     labels: { liked: u === a, saved: u === a && i % 3 === 0, hidden: u !== a && i % 3 === 0 },
+ *   };
+ * });
+ * const options: ScorerTrainOptions = {
+ *   hidden: 8, epochs: 4, lr: 0.02, batchSize: 32, validationFraction: 0.25, patience: 1, l2: 0, seed: 2,
+ * };
+ * const { scorer, report } = PostScorer.train(examples, options);
+ * assert.equal(scorer.hidden, 8);
+ * assert.equal(report.validationExamples, 50);
+ * assert.ok(report.epochs <= 4);
+ * ```
+ */
 export interface ScorerTrainOptions {
   /** Hidden units. Default `32`. */
   hidden?: number;
@@ -71,7 +134,32 @@ export interface ScorerTrainOptions {
   seed?: number;
 }
 
-/** Quality of a trained scorer, measured on the validation split. */
+/**
+ * Quality of a trained scorer, measured on the validation split.
+ *
+ * @example
+ * ```ts
+ * import { PostScorer, type ScorerReport } from "./scorer.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // Users like posts whose author points the same way as they do.
+ * const examples = Array.from({ length: 200 }, (_, i) => {
+ *   const u = i % 2 === 0 ? 1 : -1;
+ *   const a = i % 4 < 2 ? 1 : -1;
+ *   return {
+ *     userVector: Float32Array.of(u, 0.5),
+ *     accountVector: Float32Array.of(a, 0.5),
+ *     post: { postId: `p${i}`, account: a > 0 ? "x" : "y" },
+ *     labels: { liked: u === a, saved: u === a && i % 3 === 0, hidden: u !== a && i % 3 === 0 },
+ *   };
+ * });
+ * const report: ScorerReport = PostScorer.train(examples, { epochs: 10, seed: 3 }).report;
+ * assert.equal(report.trainExamples + report.validationExamples, 200);
+ * assert.ok(report.bestEpoch >= 1 && report.bestEpoch <= report.epochs);
+ * assert.ok(report.auc.like > 0.9 && report.auc.like > report.baselineAuc.like);
+ * assert.ok(report.logLoss.like > 0);
+ * ```
+ */
 export interface ScorerReport {
   /** Validation AUC per action (`NaN` when a split lacks positives or negatives). */
   auc: ActionScores;
@@ -89,7 +177,30 @@ export interface ScorerReport {
   bestEpoch: number;
 }
 
-/** A trained scorer and its report. */
+/**
+ * A trained scorer and its report.
+ *
+ * @example
+ * ```ts
+ * import { PostScorer, type ScorerTrainResult } from "./scorer.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // Users like posts whose author points the same way as they do.
+ * const examples = Array.from({ length: 200 }, (_, i) => {
+ *   const u = i % 2 === 0 ? 1 : -1;
+ *   const a = i % 4 < 2 ? 1 : -1;
+ *   return {
+ *     userVector: Float32Array.of(u, 0.5),
+ *     accountVector: Float32Array.of(a, 0.5),
+ *     post: { postId: `p${i}`, account: a > 0 ? "x" : "y" },
+ *     labels: { liked: u === a, saved: u === a && i % 3 === 0, hidden: u !== a && i % 3 === 0 },
+ *   };
+ * });
+ * const result: ScorerTrainResult = PostScorer.train(examples, { epochs: 2 });
+ * assert.equal(result.scorer.dim, 2);
+ * assert.equal(result.report.epochs, 2);
+ * ```
+ */
 export interface ScorerTrainResult {
   /** The scorer. */
   scorer: PostScorer;
@@ -97,7 +208,23 @@ export interface ScorerTrainResult {
   report: ScorerReport;
 }
 
-/** The JSON form of a scorer, to save next to a model. */
+/**
+ * The JSON form of a scorer, to save next to a model.
+ *
+ * @example
+ * ```ts
+ * import { PostScorer, type ScorerJson } from "./scorer.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const scorer = new PostScorer({ dim: 2, hidden: 4 });
+ * const json: ScorerJson = JSON.parse(JSON.stringify(scorer.toJSON()));
+ * assert.equal(json.format, "explore2vec-post-scorer");
+ * assert.equal(json.version, 1);
+ * assert.equal(json.params.length, 4 * scorer.inputs + 4 + 3 * 4 + 3);
+ * const example = { userVector: Float32Array.of(1, 0), accountVector: Float32Array.of(0, 1), post: { postId: "p", account: "a" } };
+ * assert.deepEqual(PostScorer.fromJSON(json).predict(example), scorer.predict(example));
+ * ```
+ */
 export interface ScorerJson {
   /** Always `"explore2vec-post-scorer"`. */
   format: string;
@@ -115,7 +242,21 @@ export interface ScorerJson {
   params: number[];
 }
 
-/** Options of {@linkcode PostScorer}'s constructor. */
+/**
+ * Options of {@linkcode PostScorer}'s constructor.
+ *
+ * @example
+ * ```ts
+ * import { PostScorer, type PostScorerInit } from "./scorer.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const init: PostScorerInit = { dim: 4, hidden: 8, seed: 2 };
+ * const scorer = new PostScorer(init);
+ * assert.equal(scorer.inputs, 3 * 4 + 4);
+ * assert.deepEqual(scorer.parameters, new PostScorer(init).parameters);
+ * assert.notDeepEqual(scorer.parameters, new PostScorer({ ...init, seed: 3 }).parameters);
+ * ```
+ */
 export interface PostScorerInit {
   /** Embedding dimension. */
   dim: number;
@@ -125,13 +266,58 @@ export interface PostScorerInit {
   seed?: number;
 }
 
-/** Options of {@linkcode buildScorerExamples}. */
+/**
+ * Options of {@linkcode buildScorerExamples}.
+ *
+ * @example The user vector from the last visit only
+ * ```ts
+ * import { type BuildExamplesOptions, buildScorerExamples } from "./scorer.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = new Model({ vocab: new Vocabulary(["a", "b"], [2, 1]), dim: 2, input: Float32Array.of(1, 0, 0, 1) });
+ * const data = {
+ *   sessions: [{ user: "u1", accounts: ["a", "b"] }],
+ *   posts: [{ postId: "p1", account: "a" }],
+ *   interactions: [{ user: "u1", postId: "p1", liked: true, saved: false, hidden: false }],
+ * };
+ * const options: BuildExamplesOptions = { recentAccounts: 1 };
+ * assert.deepEqual([...buildScorerExamples(model, data, options)[0]!.userVector], [0, 1]);
+ * assert.deepEqual([...buildScorerExamples(model, data)[0]!.userVector], [0.5, 0.5]);
+ * ```
+ */
 export interface BuildExamplesOptions {
   /** How many of a user's most recent account visits make their seed vector. Default `20`. */
   recentAccounts?: number;
 }
 
-/** The data {@linkcode buildScorerExamples} reads. */
+/**
+ * The data {@linkcode buildScorerExamples} reads.
+ *
+ * @example Unusable interactions are skipped
+ * ```ts
+ * import { buildScorerExamples, type ScorerData } from "./scorer.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = new Model({ vocab: new Vocabulary(["a", "b"], [2, 1]), dim: 2, input: Float32Array.of(1, 0, 0, 1) });
+ * const data: ScorerData = {
+ *   sessions: [{ user: "u1", accounts: ["a"] }, { accounts: ["b"] }],
+ *   posts: [{ postId: "p1", account: "b" }, { postId: "p2", account: "zzz" }],
+ *   interactions: [
+ *     { user: "u1", postId: "p1", liked: true, saved: false, hidden: false, ts: 50 },
+ *     { user: "u1", postId: "p2", liked: true, saved: false, hidden: false }, // unknown author
+ *     { user: "u1", postId: "p3", liked: true, saved: false, hidden: false }, // unknown post
+ *     { user: "u2", postId: "p1", liked: true, saved: false, hidden: false }, // no history
+ *   ],
+ * };
+ * const examples = buildScorerExamples(model, data);
+ * assert.equal(examples.length, 1);
+ * assert.equal(examples[0]!.now, 50);
+ * ```
+ */
 export interface ScorerData {
   /** Sessions with `user` set (others are ignored). */
   sessions: Iterable<Session>;

@@ -16,15 +16,62 @@
 
 import type { Session } from "./records.ts";
 
-/** How many seed accounts to keep by default. */
+/**
+ * How many seed accounts to keep by default.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SEED_BUDGET, seedAccounts } from "./seeds.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const long = { accounts: Array.from({ length: 50 }, (_, i) => `a${i}`) };
+ * const seeds = seedAccounts([long]);
+ * assert.equal(seeds.length, DEFAULT_SEED_BUDGET);
+ * assert.equal(seeds[0], "a49");
+ * ```
+ */
 export const DEFAULT_SEED_BUDGET = 30;
 
-/** Which accounts become seeds. */
+/**
+ * Which accounts become seeds.
+ *
+ * @example
+ * ```ts
+ * import { seedAccounts, type SeedMode } from "./seeds.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const history = [
+ *   { accounts: ["catsdaily", "funnycats"] },
+ *   { accounts: [] },
+ *   { accounts: ["travelgram", "catsdaily"] },
+ * ];
+ * const seeds = (mode: SeedMode) => seedAccounts(history, { mode });
+ * assert.deepEqual(seeds("last-session"), ["travelgram", "catsdaily"]);
+ * assert.deepEqual(seeds("recent"), ["catsdaily", "travelgram", "funnycats"]);
+ * ```
+ */
 export type SeedMode = "last-session" | "recent";
 
 const SEED_MODES: readonly SeedMode[] = ["last-session", "recent"];
 
-/** Options of {@linkcode seedAccounts}. */
+/**
+ * Options of {@linkcode seedAccounts}.
+ *
+ * @example
+ * ```ts
+ * import { seedAccounts, type SeedOptions } from "./seeds.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const history = [
+ *   { accounts: ["catsdaily", "funnycats"] },
+ *   { accounts: [] },
+ *   { accounts: ["travelgram", "catsdaily"] },
+ * ];
+ * const options: SeedOptions = { mode: "recent", budget: 2 };
+ * assert.deepEqual(seedAccounts(history, options), ["catsdaily", "travelgram"]);
+ * assert.deepEqual(seedAccounts([], options), []);
+ * ```
+ */
 export interface SeedOptions {
   /**
    * `"recent"`: the most recently engaged accounts across sessions, newest

@@ -22,7 +22,41 @@ import { Prng } from "./prng.ts";
 import type { ActionScores } from "./rank.ts";
 import type { Interaction, Post, Session } from "./records.ts";
 
-/** Options of {@linkcode simulateWorld}. Every field is optional. */
+/**
+ * Options of {@linkcode simulateWorld}. Every field is optional.
+ *
+ * @example A small, quiet world
+ * ```ts
+ * import { simulateWorld, type WorldOptions } from "./simulate.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const options: WorldOptions = {
+ *   topics: 2,
+ *   accountsPerTopic: 4,
+ *   users: 5,
+ *   sessionsPerUser: 3,
+ *   minSessionLength: 4,
+ *   maxSessionLength: 4,
+ *   noise: 0,
+ *   topicStay: 1,
+ *   multiInterestFraction: 0,
+ *   secondaryTopicFraction: 0,
+ *   exposuresPerUser: 6,
+ *   followsPerUser: 2,
+ *   seed: 3,
+ * };
+ * const world = simulateWorld(options);
+ * assert.deepEqual(world.topics, ["cats", "travel"]);
+ * assert.equal(world.sessions.length, 5 * 3);
+ * assert.ok(world.sessions.every((s) => s.accounts.length === 4));
+ * // One interest, no noise, no topic switches: every session stays on the user's topic.
+ * for (const user of world.users) {
+ *   const [topic] = world.userInterests(user.id);
+ *   for (const s of world.sessionsByUser(user.id)) assert.ok(s.accounts.every((a) => world.topicOf(a) === topic));
+ * }
+ * assert.equal(world.interactions.length, 5 * 6);
+ * ```
+ */
 export interface WorldOptions {
   /** Number of topics. Default `12`. */
   topics?: number;
@@ -64,7 +98,20 @@ export interface WorldOptions {
   seed?: number;
 }
 
-/** A weighted topic, in an account's mix or a user's interests. */
+/**
+ * A weighted topic, in an account's mix or a user's interests.
+ *
+ * @example
+ * ```ts
+ * import { simulateWorld, type TopicWeight } from "./simulate.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const world = simulateWorld({ topics: 3, accountsPerTopic: 5, users: 10, seed: 7 });
+ * const mix: TopicWeight[] = world.accounts[0]!.topics;
+ * assert.equal(mix[0]!.topic, world.accounts[0]!.topic);
+ * assert.ok(Math.abs(mix.reduce((sum, t) => sum + t.weight, 0) - 1) < 1e-12);
+ * ```
+ */
 export interface TopicWeight {
   /** The topic name. */
   topic: string;
@@ -72,7 +119,21 @@ export interface TopicWeight {
   weight: number;
 }
 
-/** A simulated account. */
+/**
+ * A simulated account.
+ *
+ * @example Popularity shares sum to 1 per topic
+ * ```ts
+ * import { simulateWorld, type WorldAccount } from "./simulate.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const world = simulateWorld({ topics: 3, accountsPerTopic: 5, users: 10, seed: 7 });
+ * const cats: WorldAccount[] = world.accounts.filter((a) => a.topic === "cats");
+ * assert.equal(cats.length, 5);
+ * assert.ok(Math.abs(cats.reduce((sum, a) => sum + a.popularity, 0) - 1) < 1e-9);
+ * assert.ok(cats.every((a) => a.topics.length <= 2));
+ * ```
+ */
 export interface WorldAccount {
   /** Readable unique id, e.g. `cats_daily_3`. */
   id: string;
@@ -84,7 +145,22 @@ export interface WorldAccount {
   popularity: number;
 }
 
-/** A simulated user. */
+/**
+ * A simulated user.
+ *
+ * @example
+ * ```ts
+ * import { simulateWorld, type WorldUser } from "./simulate.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const world = simulateWorld({ topics: 3, accountsPerTopic: 5, users: 10, seed: 7 });
+ * const user: WorldUser = world.users[0]!;
+ * assert.match(user.id, /^u\d+$/);
+ * assert.ok(user.interests.length >= 1 && user.interests.length <= 3);
+ * assert.deepEqual(world.userInterests(user.id), user.interests.map((i) => i.topic));
+ * assert.ok(user.follows.every((id) => world.accounts.some((a) => a.id === id)));
+ * ```
+ */
 export interface WorldUser {
   /** Readable unique id, e.g. `u0042`. */
   id: string;
@@ -94,7 +170,25 @@ export interface WorldUser {
   follows: string[];
 }
 
-/** A simulated world. */
+/**
+ * A simulated world.
+ *
+ * @example Ground truth next to the data
+ * ```ts
+ * import { simulateWorld, type World } from "./simulate.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const world = simulateWorld({ topics: 3, accountsPerTopic: 5, users: 10, seed: 7 });
+ * const w: World = world;
+ * const user = w.users[0]!.id;
+ * const [interest] = w.userInterests(user);
+ * const inside = w.accounts.find((a) => a.topic === interest)!;
+ * const outside = w.accounts.find((a) => a.topic !== interest && a.topics.length === 1)!;
+ * assert.ok(w.affinity(user, inside.id) > w.affinity(user, outside.id));
+ * assert.ok(w.posts.every((p) => w.postsByAccount.get(p.account)!.includes(p)));
+ * assert.deepEqual(w.sessionsByUser("nobody"), []);
+ * ```
+ */
 export interface World {
   /** Topic names, e.g. `"cats"`, `"travel"`. */
   readonly topics: readonly string[];
@@ -149,7 +243,20 @@ export interface World {
   trueProbabilities(user: string, postId: string): ActionScores;
 }
 
-/** Logistic coefficients of one action: bias + affinity·a + appeal·(appeal − ½) + video·isVideo. */
+/**
+ * Logistic coefficients of one action: bias + affinity·a + appeal·(appeal − ½) + video·isVideo.
+ *
+ * @example
+ * ```ts
+ * import { type ActionCoefficients, TRUE_COEFFICIENTS } from "./simulate.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const like: ActionCoefficients = TRUE_COEFFICIENTS.like;
+ * // A perfect match (affinity 1) on an average photo (appeal ½, not a video).
+ * const p = 1 / (1 + Math.exp(-(like.bias + like.affinity * 1)));
+ * assert.ok(p > 0.8);
+ * ```
+ */
 export interface ActionCoefficients {
   /** Intercept. */
   bias: number;
@@ -161,7 +268,23 @@ export interface ActionCoefficients {
   video: number;
 }
 
-/** The known coefficients of P(like), P(save), P(hide) in every simulated world. */
+/**
+ * The known coefficients of P(like), P(save), P(hide) in every simulated world.
+ *
+ * @example The true probabilities follow from the coefficients
+ * ```ts
+ * import { simulateWorld, TRUE_COEFFICIENTS } from "./simulate.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const world = simulateWorld({ topics: 3, accountsPerTopic: 5, users: 10, seed: 7 });
+ * const user = world.users[0]!.id;
+ * const post = world.posts[0]!;
+ * const c = TRUE_COEFFICIENTS.hide;
+ * const z = c.bias + c.affinity * world.affinity(user, post.account) +
+ *   c.appeal * (post.features!.appeal! - 0.5) + c.video * post.features!.isVideo!;
+ * assert.ok(Math.abs(world.trueProbabilities(user, post.postId).hide - 1 / (1 + Math.exp(-z))) < 1e-12);
+ * ```
+ */
 export const TRUE_COEFFICIENTS: Readonly<
   Record<"like" | "save" | "hide", Readonly<ActionCoefficients>>
 > = Object.freeze({

@@ -12,12 +12,47 @@
 
 import type { Session } from "./records.ts";
 
-/** Default share of sessions held out by {@linkcode splitByTime}. */
+/**
+ * Default share of sessions held out by {@linkcode splitByTime}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_TEST_FRACTION, splitByTime } from "./split.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const sessions = Array.from({ length: 50 }, (_, i) => [`a${i}`, `b${i}`]);
+ * assert.equal(splitByTime(sessions).test.length, 50 * DEFAULT_TEST_FRACTION);
+ * ```
+ */
 export const DEFAULT_TEST_FRACTION = 0.1;
-/** Default shortest session that {@linkcode leaveLastOut} splits. */
+/**
+ * Default shortest session that {@linkcode leaveLastOut} splits.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MIN_LENGTH, leaveLastOut } from "./split.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const short = ["a", "b"];
+ * const long = ["a", "b", "c"];
+ * assert.equal(short.length, DEFAULT_MIN_LENGTH - 1);
+ * assert.deepEqual(leaveLastOut([short, long]).test, [["b", "c"]]);
+ * ```
+ */
 export const DEFAULT_MIN_LENGTH = 3;
 
-/** A train/test split. */
+/**
+ * A train/test split.
+ *
+ * @example
+ * ```ts
+ * import { type Split, splitByTime } from "./split.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const split: Split<number> = splitByTime([1, 2, 3, 4, 5], { testSessions: 2 });
+ * assert.deepEqual(split, { train: [1, 2, 3], test: [4, 5] });
+ * ```
+ */
 export interface Split<T> {
   /** Training sessions, in input order. */
   train: T[];
@@ -25,14 +60,28 @@ export interface Split<T> {
   test: T[];
 }
 
-/** Options of {@linkcode splitByTime}: a share or a count of test sessions. */
+/**
+ * Options of {@linkcode splitByTime}: a share or a count of test sessions.
+ *
+ * @example
+ * ```ts
+ * import { splitByTime, type SplitByTimeOptions } from "./split.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const sessions = ["s1", "s2", "s3", "s4", "s5", "s6"];
+ * const share: SplitByTimeOptions = { testFraction: 0.5 };
+ * const count: SplitByTimeOptions = { testSessions: 1 };
+ * assert.deepEqual(splitByTime(sessions, share).test, ["s4", "s5", "s6"]);
+ * assert.deepEqual(splitByTime(sessions, count).test, ["s6"]);
+ * ```
+ */
 export type SplitByTimeOptions =
   | {
     /** Share of sessions held out, in `[0, 1]`, rounded to a count. Default `0.1`. */
     testFraction?: number;
   }
   | {
-    /** Number of sessions held out, an integer in `[0, sessions]`. */
+    /** Number of sessions held out, an integer in `[0, sessions]`. Required in this form: no default. */
     testSessions: number;
   };
 
@@ -85,7 +134,20 @@ export function splitByTime<T>(
   return { train: all.slice(0, cut), test: all.slice(cut) };
 }
 
-/** Options of {@linkcode leaveLastOut}. */
+/**
+ * Options of {@linkcode leaveLastOut}.
+ *
+ * @example Query with the two items before the held-out one
+ * ```ts
+ * import { leaveLastOut, type LeaveLastOutOptions } from "./split.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const options: LeaveLastOutOptions = { minLength: 4, queryLength: 2 };
+ * const { train, test } = leaveLastOut([["a", "b", "c", "d"], ["x", "y", "z"]], options);
+ * assert.deepEqual(train, [["a", "b", "c"], ["x", "y", "z"]]);
+ * assert.deepEqual(test, [["b", "c", "d"]]);
+ * ```
+ */
 export interface LeaveLastOutOptions {
   /** Sessions shorter than this go to training whole. At least 2. Default `3`. */
   minLength?: number;

@@ -28,7 +28,18 @@
 import { pca } from "./pca.ts";
 import { Prng } from "./prng.ts";
 
-/** The most rows {@linkcode tsne} accepts: P alone takes 8·n² bytes. */
+/**
+ * The most rows {@linkcode tsne} accepts: P alone takes 8·n² bytes.
+ *
+ * @example
+ * ```ts
+ * import { tsne, TSNE_MAX_ROWS } from "./tsne.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const rows = TSNE_MAX_ROWS + 1;
+ * assert.throws(() => tsne(new Float32Array(rows), rows, 1), RangeError);
+ * ```
+ */
 export const TSNE_MAX_ROWS = 3000;
 
 const DEFAULT_PERPLEXITY = 30;
@@ -50,7 +61,30 @@ const PERPLEXITY_MAX_STEPS = 100;
 const MIN_PROBABILITY = 1e-12;
 const OUTPUT_DIM = 2;
 
-/** Options of {@linkcode tsne}. */
+/**
+ * Options of {@linkcode tsne}.
+ *
+ * @example One seed, one map
+ * ```ts
+ * import { tsne, type TsneOptions } from "./tsne.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const vectors = Float32Array.from({ length: 8 * 3 }, (_, i) => Math.sin(i));
+ * const options: TsneOptions = {
+ *   perplexity: 2,
+ *   iterations: 60,
+ *   learningRate: 100,
+ *   seed: 4,
+ *   init: "random",
+ *   exaggeration: 4,
+ *   exaggerationIterations: 20,
+ * };
+ * const y = tsne(vectors, 8, 3, options);
+ * assert.equal(y.length, 8 * 2);
+ * assert.deepEqual(tsne(vectors, 8, 3, options), y);
+ * assert.notDeepEqual(tsne(vectors, 8, 3, { ...options, seed: 5 }), y);
+ * ```
+ */
 export interface TsneOptions {
   /** Effective number of neighbours, in `(0, rows - 1]`. Default `30`. */
   perplexity?: number;

@@ -9,7 +9,20 @@
  * @module
  */
 
-/** Options of {@linkcode Vocabulary.fromCounts}. */
+/**
+ * Options of {@linkcode Vocabulary.fromCounts}.
+ *
+ * @example The two most frequent accounts seen at least twice
+ * ```ts
+ * import { Vocabulary, type VocabularyOptions } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const counts = new Map([["cats", 9], ["dogs", 4], ["birds", 3], ["fish", 1]]);
+ * const options: VocabularyOptions = { minCount: 2, maxVocab: 2 };
+ * assert.deepEqual(Vocabulary.fromCounts(counts, options).words, ["cats", "dogs"]);
+ * assert.equal(Vocabulary.fromCounts(counts).size, 4);
+ * ```
+ */
 export interface VocabularyOptions {
   /** Drop accounts seen fewer times than this. Default `1`. */
   minCount?: number;
