@@ -118,7 +118,7 @@ export class ArenaIdStore implements IdStore {
     if (this.#capacity < capacity) {
       const extra = Math.max(
         capacity - this.#capacity,
-        this.#capacity >>> 3,
+        this.#capacity >>> 5,
         MIN_ARENA_GROWTH,
       );
       const at = this.arena.alloc(extra * 4, 4);
