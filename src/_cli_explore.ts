@@ -66,49 +66,59 @@ and the post scorer's AUC per action against a random baseline.
 
 Without files it simulates a world (topics, accounts, users, sessions, posts,
 interactions), trains account embeddings and the post scorer, then explores.
+Tables are coloured on a terminal, never when NO_COLOR is set.
 
 Flags:
   --user ID            the user (default: a sample user with several interests,
                        or the user of the first session in --sessions)
-  --seed N             random seed of the simulated world and training (default 1)
+  --seed N             random seed of the simulated world, the training and the
+                       post scorer (default 1)
   --users N            users in the simulated world (default 400)
   --strategy S         mean | per-seed | clusters (default per-seed)
   --seed-mode M        recent | last-session (default recent)
   --accounts N         recommended accounts to source posts from (default 50)
   --page-size N        posts on the page (default 25)
-  --sessions FILE      your sessions (text, .jsonl or .csv with a user column)
+  --sessions FILE      your sessions (text, .jsonl or .csv with a user column);
+                       needs --posts and --interactions (default: none, simulate)
   --format F           text | jsonl | csv for --sessions (default: from the extension)
-  --posts FILE         your posts (.jsonl: post_id, account, ts, appeal, …)
-  --interactions FILE  your interaction logs (.jsonl or .csv), to train the scorer
-  --model MODEL        embeddings to use instead of training on --sessions
-  --json               print one JSON document instead of tables
+  --posts FILE         your posts (.jsonl: post_id, account, ts, appeal, …) (default: none)
+  --interactions FILE  your interaction logs (.jsonl or .csv), to train the post
+                       scorer (default: none)
+  --model MODEL        embeddings to use with your files (default: train on
+                       --sessions with --preset sessions, dim 32)
+  --json               print one JSON document instead of tables (default: tables)
 
 Examples:
   deno task explore
   deno task explore --user u0007 --strategy clusters
-  deno task explore --json --seed 3
-  deno task explore --sessions s.jsonl --posts p.jsonl --interactions i.jsonl --user alice`;
+  deno task explore --json --seed 3 --page-size 9
+  deno task explore --sessions s.jsonl --posts p.jsonl --interactions i.jsonl --user alice
+  deno task explore --sessions s.csv --posts p.jsonl --interactions i.csv --model model.e2v`;
 
 const RECOMMEND_USAGE =
-  `Usage: deno task cli recommend --model MODEL (--user ID --sessions FILE | --seeds a,b,c) [flags]
+  `Usage: deno task recommend --model MODEL (--seeds a,b,c | --user ID --sessions FILE) [--k 20] [--json]
 
 Recommends accounts similar to a user's recent accounts (or to the seed
 accounts given), with their cosine similarity and the seeds they came from.
+The table is coloured on a terminal, never when NO_COLOR is set.
 
 Flags:
-  --model MODEL      the embeddings (native, word2vec text or binary)
+  --model MODEL      the embeddings: native, word2vec text or binary (required)
   --seeds LIST       comma-separated seed accounts, most recent first
+                     (required unless --user and --sessions are given)
   --user ID          take the seeds from this user's sessions in --sessions
-  --sessions FILE    sessions (text, .jsonl or .csv with a user column)
+  --sessions FILE    sessions (text, .jsonl or .csv with a user column);
+                     required with --user
   --format F         text | jsonl | csv for --sessions (default: from the extension)
   --seed-mode M      recent | last-session (default recent)
   --k N              how many accounts (default 20)
   --strategy S       mean | per-seed | clusters (default per-seed)
-  --json             print JSON instead of a table
+  --json             print JSON instead of a table (default: table)
 
 Examples:
-  deno task cli recommend --model model.e2v --seeds catsdaily,meowworld --k 5
-  deno task cli recommend --model model.e2v --user u0007 --sessions sessions.jsonl --strategy clusters`;
+  deno task recommend --model model.e2v --seeds catsdaily,meowworld --k 5
+  deno task recommend --model model.e2v --user u0007 --sessions sessions.jsonl --strategy clusters
+  deno task recommend --model vectors.bin --seeds 214536502 --json`;
 
 /**
  * The `explore` command.

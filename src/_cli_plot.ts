@@ -25,15 +25,17 @@ const PLOT_USAGE = `Usage: deno task plot [--model MODEL] --out map.svg [flags]
 
 Draws the embedding map: account vectors projected to 2-D, coloured by
 category, the most frequent accounts labelled. Without --model, plots the
-default simulated world's embeddings coloured by topic. Writes atomically.
+default simulated world's embeddings (seed 1) coloured by topic. Writes
+atomically.
 
 Flags:
   --model MODEL        native model or word2vec text/binary (default: the simulated world)
-  --out FILE           where to write the SVG
+  --out FILE           where to write the SVG (required)
   --projection P       pca | tsne (default pca)
   --labels N           label the N most frequent accounts (default 30)
   --max-points N       draw at most N points, most frequent first (default 3000 pca, 1000 tsne)
   --categories FILE    TSV lines "account<TAB>category" colouring the points
+                       (default: none; topics for the simulated world)
   --title T            heading (default "Account embeddings")
   --width N            image width in pixels (default 900)
   --height N           image height in pixels (default 650)

@@ -33,17 +33,20 @@ Ctrl-C.
 
 Flags:
   --model MODEL          native model or word2vec text/binary (default: the simulated world)
-  --sessions FILE        with --model: users' sessions (text, .jsonl or .csv with a user column)
-  --posts FILE           with --model: posts (JSONL), the Explore catalogue
-  --interactions FILE    with --model: interaction logs (JSONL or CSV) to train the post scorer
+  --sessions FILE        with --model: users' sessions (text, .jsonl or .csv with a
+                         user column) (default: none, no users)
+  --posts FILE           with --model: posts (JSONL), the Explore catalogue (default: none)
+  --interactions FILE    with --model: interaction logs (JSONL or CSV) to train the
+                         post scorer (default: none, no /api/explore)
   --categories FILE      with --model: TSV "account<TAB>category" to colour the map
+                         (default: none)
   --title T              page heading (default "explore2vec")
   --port N               TCP port, 0 = any free port (default 8000)
   --host H               address to listen on (default 127.0.0.1)
 
 Examples:
   deno task serve
-  deno task serve --port 8080
+  deno task serve --port 8080 --host 0.0.0.0
   deno task serve --model model.e2v --sessions sessions.csv --posts posts.jsonl --interactions interactions.csv
   curl 'http://127.0.0.1:8000/api/similar?account=cats_daily_1&k=5'`;
 
