@@ -11,6 +11,7 @@ import {
   formatDuration,
   numberFlag,
   parseFlags,
+  Progress,
   requiredFlag,
   runCommand,
   UsageError,
@@ -22,11 +23,21 @@ import {
 } from "./evaluate.ts";
 import { loadModel } from "./model_io.ts";
 import { readSessions } from "./read_sessions.ts";
-import type { TrainOptions } from "./train_options.ts";
-import { tune, type TunedOptions, type TuneResult } from "./tune.ts";
+import type { Model } from "./model.ts";
+import { trainSync } from "./train.ts";
+import { resolveTrainOptions, type TrainOptions } from "./train_options.ts";
+import {
+  tune,
+  type TunedOptions,
+  type TuneResult,
+  type TuneTrial,
+  tuneTrialCount,
+} from "./tune.ts";
 
 const FORMATS = ["text", "jsonl", "csv"] as const;
 const MAX_K = 100_000;
+/** `eval` shows progress only once it has run this long. */
+const EVAL_PROGRESS_AFTER_MS = 1000;
 
 const EVAL_USAGE =
   `Usage: deno task eval --model MODEL --input FILE [--k 10,20] [--query last|mean:N] [--json]
@@ -43,6 +54,8 @@ Flags:
   --query Q           last | mean:N (default last)
   --json              print one JSON document instead of the table
 
+Results go to stdout; progress of long runs to stderr.
+
 Example:
   deno task eval --model yc.e2v --input ../shared/data/yoochoose-100k/sessions_test.txt`;
 
@@ -50,8 +63,10 @@ const TUNE_USAGE =
   `Usage: deno task tune --input FILE [--budget N] [--sample 0.1] [--seed 1]
 
 Searches window, window mode, epochs, negatives, negative exponent and
-subsampling by validation HitRate@20 on the last 10% of the sessions, then
-prints the best settings and the command that trains with them.
+subsampling by validation HitRate@20 on the last 10% of the sessions, starting
+from the sessions preset (the first trial), then prints the best settings,
+their validation scores and the command that trains with them. Results go to
+stdout; progress to stderr (a bar on a terminal, a line per trial otherwise).
 
 Flags:
   --input FILE        training sessions in time order: text, .jsonl or .csv
@@ -98,7 +113,26 @@ export async function runEval(args: string[]): Promise<number> {
     for await (const s of readSessions(input, { format })) {
       sessions.push(s.accounts);
     }
-    const report = evaluate(model, sessions, { k, query });
+    const progress = new Progress("eval");
+    const start = performance.now();
+    let shown = false;
+    const report = evaluate(model, sessions, {
+      k,
+      query,
+      onProgress: (read) => {
+        const elapsed = performance.now() - start;
+        if (elapsed < EVAL_PROGRESS_AFTER_MS) return;
+        shown = true;
+        const fraction = read / Math.max(1, sessions.length);
+        progress.update(
+          fraction,
+          `${read}/${sessions.length} sessions`,
+          (elapsed / 1000) * (1 - fraction) / Math.max(fraction, 1e-9),
+          read === sessions.length,
+        );
+      },
+    });
+    if (shown) progress.done();
     if (v.json) {
       console.log(JSON.stringify({ model: modelPath, input, ...report }));
     } else {
@@ -149,6 +183,33 @@ export async function runTune(args: string[]): Promise<number> {
       sessions.push(s.accounts);
     }
     const base: TrainOptions = dim === undefined ? {} : { dim };
+    const total = tuneTrialCount(budget ?? 20, strategy ?? "random");
+    const progress = new Progress("tune");
+    const start = performance.now();
+    let done = 0;
+    let best: TuneTrial | undefined;
+    const status = (fraction: number, detail: string, force = false): void => {
+      const elapsed = (performance.now() - start) / 1000;
+      const eta = fraction > 0
+        ? elapsed * (1 - fraction) / fraction
+        : undefined;
+      const lead = best === undefined
+        ? ""
+        : `, best HR@${k ?? 20} ${best.hitRate.toFixed(4)}`;
+      progress.update(fraction, `${detail}${lead}`, eta, force);
+    };
+    const trainer = (
+      train: readonly (readonly string[])[],
+      options: TrainOptions,
+    ): Model =>
+      trainSync(train, {
+        ...options,
+        onProgress: (p) =>
+          status(
+            (done + p.tokensDone / Math.max(1, p.tokensTotal)) / total,
+            `trial ${done + 1}/${total} epoch ${p.epoch}/${p.epochs}`,
+          ),
+      });
     const result = tune(sessions, {
       budget,
       strategy,
@@ -157,16 +218,31 @@ export async function runTune(args: string[]): Promise<number> {
       k,
       seed,
       base,
-      onTrial: (trial, done, total) => {
-        console.error(
-          `trial ${done}/${total}: ${
-            describe(trial.options)
-          } epochs ${trial.epochsTrained} → HR@${k ?? 20} ${
-            trial.hitRate.toFixed(4)
-          } MRR ${trial.mrr.toFixed(4)} (${formatDuration(trial.seconds)})`,
+      start: [presetConfig()],
+      trainer,
+      onTrial: (trial) => {
+        done++;
+        if (
+          best === undefined || trial.rung > best.rung ||
+          (trial.rung === best.rung && (trial.hitRate > best.hitRate ||
+            (trial.hitRate === best.hitRate && trial.mrr > best.mrr)))
+        ) {
+          best = trial;
+        }
+        status(
+          done / total,
+          `trial ${done}/${total}: ${describe(trial.options)}${
+            trial.epochsTrained === trial.options.epochs
+              ? ""
+              : ` (trained ${trial.epochsTrained})`
+          }${tag(trial)} → HR@${k ?? 20} ${trial.hitRate.toFixed(4)} MRR ${
+            trial.mrr.toFixed(4)
+          } (${formatDuration(trial.seconds)})`,
+          true,
         );
       },
     });
+    progress.done();
     const command = trainCommand(input, { ...base, ...result.best.options }, {
       format,
       seed,
@@ -224,6 +300,26 @@ function quote(text: string): string {
   return /^[\w./:@+-]+$/.test(text)
     ? text
     : `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Configuration id of the sessions preset in the search. */
+const PRESET_ID = 0;
+
+function tag(trial: TuneTrial): string {
+  return trial.id === PRESET_ID ? " (the sessions preset)" : "";
+}
+
+/** The sessions preset as a tuner configuration: the search's first trial. */
+function presetConfig(): TunedOptions {
+  const p = resolveTrainOptions({ preset: "sessions" });
+  return {
+    window: p.window,
+    windowMode: p.windowMode,
+    epochs: p.epochs,
+    nsExponent: p.nsExponent,
+    sample: p.sample,
+    negatives: p.negatives,
+  };
 }
 
 function describe(o: TunedOptions): string {
@@ -289,18 +385,30 @@ function formatTune(result: TuneResult, command: string): string {
   const lines = [
     `searched ${result.trials.length} trials on ${result.trainSessions} sessions, validated on the last ${result.validationSessions}`,
     "",
-    `best: ${describe(best.options)}`,
+    `best: ${describe(best.options)}${tag(best)}`,
     `validation HitRate@${k} ${best.hitRate.toFixed(4)}, MRR@${k} ${
       best.mrr.toFixed(4)
     }`,
-    "",
-    `top ${ranked.length}:`,
   ];
+  // The preset is configuration 0; report its furthest rung.
+  const preset = result.trials.filter((t) => t.id === PRESET_ID).at(-1);
+  if (preset !== undefined && preset !== best) {
+    lines.push(
+      `sessions preset: validation HitRate@${k} ${
+        preset.hitRate.toFixed(4)
+      }, MRR@${k} ${preset.mrr.toFixed(4)}${
+        preset.rung === best.rung
+          ? ""
+          : ` (at ${preset.epochsTrained} epochs, halving rung ${preset.rung})`
+      }`,
+    );
+  }
+  lines.push("", `top ${ranked.length}:`);
   for (const t of ranked) {
     lines.push(
       `  HR@${k} ${t.hitRate.toFixed(4)}  MRR@${k} ${t.mrr.toFixed(4)}  ${
         describe(t.options)
-      }`,
+      }${tag(t)}`,
     );
   }
   lines.push("", "train with:", `  ${command}`);

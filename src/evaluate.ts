@@ -17,17 +17,107 @@ import type { Model } from "./model.ts";
 import type { Session } from "./records.ts";
 import { Prng } from "./prng.ts";
 
-/** Default cut-offs of {@linkcode evaluate}. */
+/**
+ * Default cut-offs of {@linkcode evaluate}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_EVAL_K, evaluate } from "./evaluate.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // a and b are orthogonal; c lies between them; e is close to b.
+ * const vocab = new Vocabulary(["a", "b", "c", "e"], [4, 3, 2, 1]);
+ * const input = Float32Array.of(1, 0, 0, 1, 0.7, 0.7, 0.1, 1);
+ * const model = new Model({ vocab, dim: 2, input });
+ * const report = evaluate(model, [["a", "c"]]);
+ * assert.deepEqual(report.metrics.map((m) => m.k), [...DEFAULT_EVAL_K]);
+ * assert.deepEqual(DEFAULT_EVAL_K, [10, 20]);
+ * ```
+ */
 export const DEFAULT_EVAL_K: readonly number[] = [10, 20];
-/** Default number of queries per batched similarity scan. */
+/**
+ * Default number of queries per batched similarity scan. The batch size
+ * changes speed and memory only, never the metrics.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_EVAL_BATCH, evaluate } from "./evaluate.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // a and b are orthogonal; c lies between them; e is close to b.
+ * const vocab = new Vocabulary(["a", "b", "c", "e"], [4, 3, 2, 1]);
+ * const input = Float32Array.of(1, 0, 0, 1, 0.7, 0.7, 0.1, 1);
+ * const model = new Model({ vocab, dim: 2, input });
+ * const sessions = [["a", "c"], ["b", "e"], ["c", "a"]];
+ * assert.equal(DEFAULT_EVAL_BATCH, 256);
+ * assert.deepEqual(evaluate(model, sessions, { batch: 1 }), evaluate(model, sessions));
+ * ```
+ */
 export const DEFAULT_EVAL_BATCH = 256;
-/** Default neighbours per query of {@linkcode categoryAgreement}. */
+/**
+ * Default neighbours per query of {@linkcode categoryAgreement}. Shares are
+ * out of `k` even when the model has fewer other accounts.
+ *
+ * @example
+ * ```ts
+ * import { categoryAgreement, DEFAULT_AGREEMENT_K } from "./evaluate.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = new Model({ vocab: new Vocabulary(["a", "b"], [1, 1]), dim: 1, input: Float32Array.of(1, 1) });
+ * const result = categoryAgreement(model, new Map([["a", ["x"]], ["b", ["x"]]]));
+ * assert.equal(DEFAULT_AGREEMENT_K, 10);
+ * assert.equal(result.agreement, 1 / DEFAULT_AGREEMENT_K);
+ * ```
+ */
 export const DEFAULT_AGREEMENT_K = 10;
 
-/** How the query of a test session is formed. */
+/**
+ * How the query of a test session is formed.
+ *
+ * @example The mean of the last two items finds what the last one misses
+ * ```ts
+ * import { evaluate, type EvaluationQuery } from "./evaluate.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // a and b are orthogonal; c lies between them; e is close to b.
+ * const vocab = new Vocabulary(["a", "b", "c", "e"], [4, 3, 2, 1]);
+ * const input = Float32Array.of(1, 0, 0, 1, 0.7, 0.7, 0.1, 1);
+ * const model = new Model({ vocab, dim: 2, input });
+ * const hitAt1 = (query: EvaluationQuery) => evaluate(model, [["a", "b", "c"]], { k: [1], query }).metrics[0]!.hitRate;
+ * assert.equal(hitAt1("last"), 0); // from b alone, e comes before c
+ * assert.equal(hitAt1({ mean: 2 }), 1); // the mean of a and b points at c
+ * ```
+ */
 export type EvaluationQuery = "last" | { mean: number };
 
-/** Options of {@linkcode evaluate}. */
+/**
+ * Options of {@linkcode evaluate}.
+ *
+ * @example
+ * ```ts
+ * import { type EvaluateOptions, evaluate } from "./evaluate.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // a and b are orthogonal; c lies between them; e is close to b.
+ * const vocab = new Vocabulary(["a", "b", "c", "e"], [4, 3, 2, 1]);
+ * const input = Float32Array.of(1, 0, 0, 1, 0.7, 0.7, 0.1, 1);
+ * const model = new Model({ vocab, dim: 2, input });
+ * const options: EvaluateOptions = { k: [2, 1], query: { mean: 2 }, batch: 8 };
+ * const report = evaluate(model, [["a", "b", "c"], ["b", "e"]], options);
+ * assert.deepEqual(report.metrics.map((m) => m.k), [1, 2]);
+ * assert.deepEqual(report.query, { mean: 2 });
+ * ```
+ */
 export interface EvaluateOptions {
   /** Cut-offs, positive integers. Default `[10, 20]`. */
   k?: readonly number[];
@@ -39,9 +129,33 @@ export interface EvaluateOptions {
   query?: EvaluationQuery;
   /** Queries per batched similarity scan. Default `256`. */
   batch?: number;
+  /**
+   * Called after each batched scan and once at the end with the number of
+   * test sessions read so far (skipped ones included). Default none.
+   */
+  onProgress?: (sessionsRead: number) => void;
 }
 
-/** The metrics at one cut-off. */
+/**
+ * The metrics at one cut-off.
+ *
+ * @example A target at rank 2
+ * ```ts
+ * import { evaluate, type MetricsAtK } from "./evaluate.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // a and b are orthogonal; c lies between them; e is close to b.
+ * const vocab = new Vocabulary(["a", "b", "c", "e"], [4, 3, 2, 1]);
+ * const input = Float32Array.of(1, 0, 0, 1, 0.7, 0.7, 0.1, 1);
+ * const model = new Model({ vocab, dim: 2, input });
+ * // From b, the ranking is e, c, a: the target c is second.
+ * const [atOne, atTwo] = evaluate(model, [["b", "c"]], { k: [1, 2] }).metrics as [MetricsAtK, MetricsAtK];
+ * assert.deepEqual(atOne, { k: 1, hitRate: 0, mrr: 0, ndcg: 0 });
+ * assert.deepEqual(atTwo, { k: 2, hitRate: 1, mrr: 1 / 2, ndcg: 1 / Math.log2(3) });
+ * ```
+ */
 export interface MetricsAtK {
   /** The cut-off. */
   k: number;
@@ -53,7 +167,35 @@ export interface MetricsAtK {
   ndcg: number;
 }
 
-/** The result of {@linkcode evaluate}. */
+/**
+ * The result of {@linkcode evaluate}.
+ *
+ * @example What was counted, and why sessions missed
+ * ```ts
+ * import { evaluate, type EvaluationReport } from "./evaluate.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // a and b are orthogonal; c lies between them; e is close to b.
+ * const vocab = new Vocabulary(["a", "b", "c", "e"], [4, 3, 2, 1]);
+ * const input = Float32Array.of(1, 0, 0, 1, 0.7, 0.7, 0.1, 1);
+ * const model = new Model({ vocab, dim: 2, input });
+ * const report: EvaluationReport = evaluate(model, [
+ *   ["a", "c"], // a hit
+ *   ["a", "new"], // the target is not in the model
+ *   ["new", "a"], // no query item is in the model
+ *   ["a", "a"], // the target repeats the query
+ *   ["a"], // too short: skipped
+ * ], { k: [3] });
+ * assert.equal(report.sessions, 4);
+ * assert.equal(report.skipped, 1);
+ * assert.equal(report.unknownTargets, 1);
+ * assert.equal(report.unknownQueries, 1);
+ * assert.equal(report.repeatedTargets, 1);
+ * assert.equal(report.metrics[0]!.hitRate, 1 / 4);
+ * ```
+ */
 export interface EvaluationReport {
   /** One entry per cut-off, ascending `k`. */
   metrics: MetricsAtK[];
@@ -92,11 +234,11 @@ interface Pending {
  * model, a query with no known item, and a target equal to a query item are
  * misses, counted in `unknownTargets`, `unknownQueries` and
  * `repeatedTargets`. Queries are scanned in batches with
- * {@linkcode Model.similarBatch}.
+ * {@linkcode Model.similarBatch}; `onProgress` hears after each scan.
  *
  * @param model The embeddings.
  * @param sessions Test sessions, as account lists or {@linkcode Session}s.
- * @param options Cut-offs, query mode and batch size.
+ * @param options Cut-offs, query mode, batch size and a progress callback.
  * @returns The metrics and counts.
  * @throws {RangeError} When a cut-off, the mean length or the batch size is not a positive integer.
  *
@@ -218,9 +360,13 @@ export function evaluate(
     }
     for (let j = 0; j < dim; j++) row[j]! /= exclude.length;
     pending.push({ target, exclude });
-    if (pending.length === batch) flush();
+    if (pending.length === batch) {
+      flush();
+      options.onProgress?.(evaluated + skipped);
+    }
   }
   flush();
+  options.onProgress?.(evaluated + skipped);
 
   const denominator = Math.max(evaluated, 1);
   return {
@@ -239,7 +385,27 @@ export function evaluate(
   };
 }
 
-/** Options of {@linkcode categoryAgreement}. */
+/**
+ * Options of {@linkcode categoryAgreement}.
+ *
+ * @example Two neighbours each, for one query account drawn at random
+ * ```ts
+ * import { categoryAgreement, type CategoryAgreementOptions } from "./evaluate.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // a and b are orthogonal; c lies between them; e is close to b.
+ * const vocab = new Vocabulary(["a", "b", "c", "e"], [4, 3, 2, 1]);
+ * const input = Float32Array.of(1, 0, 0, 1, 0.7, 0.7, 0.1, 1);
+ * const model = new Model({ vocab, dim: 2, input });
+ * const genres = new Map([["a", ["x"]], ["b", ["y"]], ["c", ["x", "y"]], ["e", ["y"]]]);
+ * const options: CategoryAgreementOptions = { k: 2, sample: 1, seed: 3 };
+ * const result = categoryAgreement(model, genres, options);
+ * assert.equal(result.evaluated, 1);
+ * assert.deepEqual(result, categoryAgreement(model, genres, options));
+ * ```
+ */
 export interface CategoryAgreementOptions {
   /** Neighbours per query account. Default `10`. */
   k?: number;
@@ -249,7 +415,27 @@ export interface CategoryAgreementOptions {
   seed?: number;
 }
 
-/** The result of {@linkcode categoryAgreement}. */
+/**
+ * The result of {@linkcode categoryAgreement}.
+ *
+ * @example Accounts without categories are not queries
+ * ```ts
+ * import { type CategoryAgreement, categoryAgreement } from "./evaluate.ts";
+ * import { Model } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // a and b are orthogonal; c lies between them; e is close to b.
+ * const vocab = new Vocabulary(["a", "b", "c", "e"], [4, 3, 2, 1]);
+ * const input = Float32Array.of(1, 0, 0, 1, 0.7, 0.7, 0.1, 1);
+ * const model = new Model({ vocab, dim: 2, input });
+ * const genres = new Map([["b", ["y"]], ["e", ["y"]]]);
+ * const result: CategoryAgreement = categoryAgreement(model, genres, { k: 1 });
+ * assert.equal(result.evaluated, 2);
+ * assert.equal(result.agreement, 1); // b and e are each other's nearest
+ * assert.equal(result.popularityBaseline, 0); // a and b, the most frequent, share nothing with them
+ * ```
+ */
 export interface CategoryAgreement {
   /** Mean share of a query's `k` nearest neighbours sharing a category with it. */
   agreement: number;

@@ -22,16 +22,133 @@ import { trainSync } from "./train.ts";
 import type { TrainOptions } from "./train_options.ts";
 import type { WindowMode } from "./pairs.ts";
 
-/** Default number of configurations tried. */
+/**
+ * Default number of configurations tried.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_TUNE_BUDGET, tune } from "./tune.ts";
+ * import { Model } from "./model.ts";
+ * import type { TrainOptions } from "./train_options.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const ids = ["a0", "a1", "a2", "a3", "a4"];
+ * const sessions = Array.from({ length: 40 }, (_, i) => [ids[i % 5]!, ids[(i + 1) % 5]!]);
+ * // A stand-in trainer: records the options it is given and returns a fixed model.
+ * const model = new Model({
+ *   vocab: new Vocabulary(ids, [1, 1, 1, 1, 1]), dim: 2,
+ *   input: Float32Array.from(ids.flatMap((_, i) => [Math.cos(i), Math.sin(i)])),
+ * });
+ * const seen: TrainOptions[] = [];
+ * function trainer(_sessions: readonly (readonly string[])[], options: TrainOptions): Model {
+ *   seen.push(options);
+ *   return model;
+ * }
+ * assert.equal(tune(sessions, { trainer }).trials.length, DEFAULT_TUNE_BUDGET);
+ * assert.equal(seen.length, 20);
+ * ```
+ */
 export const DEFAULT_TUNE_BUDGET = 20;
-/** Default cut-off of the validation metric. */
+/**
+ * Default cut-off of the validation metric.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_TUNE_K, tune } from "./tune.ts";
+ * import { Model } from "./model.ts";
+ * import type { TrainOptions } from "./train_options.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const ids = ["a0", "a1", "a2", "a3", "a4"];
+ * const sessions = Array.from({ length: 40 }, (_, i) => [ids[i % 5]!, ids[(i + 1) % 5]!]);
+ * // A stand-in trainer: records the options it is given and returns a fixed model.
+ * const model = new Model({
+ *   vocab: new Vocabulary(ids, [1, 1, 1, 1, 1]), dim: 2,
+ *   input: Float32Array.from(ids.flatMap((_, i) => [Math.cos(i), Math.sin(i)])),
+ * });
+ * const seen: TrainOptions[] = [];
+ * function trainer(_sessions: readonly (readonly string[])[], options: TrainOptions): Model {
+ *   seen.push(options);
+ *   return model;
+ * }
+ * assert.equal(tune(sessions, { budget: 1, trainer }).k, DEFAULT_TUNE_K);
+ * ```
+ */
 export const DEFAULT_TUNE_K = 20;
-/** Successive halving keeps the best `1 / HALVING_RATE` of each rung. */
+/**
+ * Successive halving keeps the best `1 / HALVING_RATE` of each rung.
+ *
+ * @example Nine configurations: rungs of 9, 3 and 1
+ * ```ts
+ * import { HALVING_RATE, tune } from "./tune.ts";
+ * import { Model } from "./model.ts";
+ * import type { TrainOptions } from "./train_options.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const ids = ["a0", "a1", "a2", "a3", "a4"];
+ * const sessions = Array.from({ length: 40 }, (_, i) => [ids[i % 5]!, ids[(i + 1) % 5]!]);
+ * // A stand-in trainer: records the options it is given and returns a fixed model.
+ * const model = new Model({
+ *   vocab: new Vocabulary(ids, [1, 1, 1, 1, 1]), dim: 2,
+ *   input: Float32Array.from(ids.flatMap((_, i) => [Math.cos(i), Math.sin(i)])),
+ * });
+ * const seen: TrainOptions[] = [];
+ * function trainer(_sessions: readonly (readonly string[])[], options: TrainOptions): Model {
+ *   seen.push(options);
+ *   return model;
+ * }
+ * const result = tune(sessions, { budget: 9, strategy: "halving", trainer, space: { epochs: [90, 90] } });
+ * const perRung = [0, 1, 2].map((r) => result.trials.filter((t) => t.rung === r).length);
+ * assert.deepEqual(perRung, [9, 9 / HALVING_RATE, 1]);
+ * // Early rungs train a share of the epochs: 1/9, then 1/3, then all.
+ * assert.deepEqual([0, 1, 2].map((r) => result.trials.find((t) => t.rung === r)!.epochsTrained), [10, 30, 90]);
+ * ```
+ */
 export const HALVING_RATE = 3;
 /** `nsExponent` values are rounded to this step. */
 const EXPONENT_STEP = 0.05;
 
-/** The ranges searched. Integer ranges are inclusive. */
+/**
+ * The ranges searched. Integer ranges are inclusive.
+ *
+ * @example Every drawn configuration lies in the space
+ * ```ts
+ * import { tune, type TuneSpace } from "./tune.ts";
+ * import { Model } from "./model.ts";
+ * import type { TrainOptions } from "./train_options.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const ids = ["a0", "a1", "a2", "a3", "a4"];
+ * const sessions = Array.from({ length: 40 }, (_, i) => [ids[i % 5]!, ids[(i + 1) % 5]!]);
+ * // A stand-in trainer: records the options it is given and returns a fixed model.
+ * const model = new Model({
+ *   vocab: new Vocabulary(ids, [1, 1, 1, 1, 1]), dim: 2,
+ *   input: Float32Array.from(ids.flatMap((_, i) => [Math.cos(i), Math.sin(i)])),
+ * });
+ * const seen: TrainOptions[] = [];
+ * function trainer(_sessions: readonly (readonly string[])[], options: TrainOptions): Model {
+ *   seen.push(options);
+ *   return model;
+ * }
+ * const space: TuneSpace = {
+ *   window: [2, 4],
+ *   epochs: [5, 10],
+ *   nsExponent: [0.5, 1],
+ *   sample: [0, 1e-3],
+ *   negatives: [1, 2],
+ *   windowMode: ["fixed"],
+ * };
+ * for (const { options: o } of tune(sessions, { budget: 8, space, trainer }).trials) {
+ *   assert.ok(o.window >= 2 && o.window <= 4 && o.epochs >= 5 && o.epochs <= 10);
+ *   assert.ok(o.nsExponent >= 0.5 && o.nsExponent <= 1 && [0, 1e-3].includes(o.sample));
+ *   assert.ok(o.negatives >= 1 && o.negatives <= 2 && o.windowMode === "fixed");
+ * }
+ * ```
+ */
 export interface TuneSpace {
   /** Window radius range. Default `[1, 10]`. */
   window: readonly [number, number];
@@ -47,7 +164,38 @@ export interface TuneSpace {
   windowMode: readonly WindowMode[];
 }
 
-/** The default search space. */
+/**
+ * The default search space.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_TUNE_SPACE, tune } from "./tune.ts";
+ * import { Model } from "./model.ts";
+ * import type { TrainOptions } from "./train_options.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const ids = ["a0", "a1", "a2", "a3", "a4"];
+ * const sessions = Array.from({ length: 40 }, (_, i) => [ids[i % 5]!, ids[(i + 1) % 5]!]);
+ * // A stand-in trainer: records the options it is given and returns a fixed model.
+ * const model = new Model({
+ *   vocab: new Vocabulary(ids, [1, 1, 1, 1, 1]), dim: 2,
+ *   input: Float32Array.from(ids.flatMap((_, i) => [Math.cos(i), Math.sin(i)])),
+ * });
+ * const seen: TrainOptions[] = [];
+ * function trainer(_sessions: readonly (readonly string[])[], options: TrainOptions): Model {
+ *   seen.push(options);
+ *   return model;
+ * }
+ * for (const { options: o } of tune(sessions, { budget: 10, trainer }).trials) {
+ *   const [lo, hi] = DEFAULT_TUNE_SPACE.window;
+ *   assert.ok(o.window >= lo && o.window <= hi);
+ *   assert.ok(DEFAULT_TUNE_SPACE.sample.includes(o.sample));
+ *   assert.ok(DEFAULT_TUNE_SPACE.windowMode.includes(o.windowMode));
+ *   assert.ok(o.negatives <= 5 - 2); // capped below the five accounts
+ * }
+ * ```
+ */
 export const DEFAULT_TUNE_SPACE: TuneSpace = {
   window: [1, 10],
   epochs: [5, 150],
@@ -57,7 +205,35 @@ export const DEFAULT_TUNE_SPACE: TuneSpace = {
   windowMode: ["shrinking", "fixed", "session"],
 };
 
-/** The hyperparameters the tuner chooses. */
+/**
+ * The hyperparameters the tuner chooses.
+ *
+ * @example Try a known configuration first
+ * ```ts
+ * import { tune, type TunedOptions } from "./tune.ts";
+ * import { Model } from "./model.ts";
+ * import type { TrainOptions } from "./train_options.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const ids = ["a0", "a1", "a2", "a3", "a4"];
+ * const sessions = Array.from({ length: 40 }, (_, i) => [ids[i % 5]!, ids[(i + 1) % 5]!]);
+ * // A stand-in trainer: records the options it is given and returns a fixed model.
+ * const model = new Model({
+ *   vocab: new Vocabulary(ids, [1, 1, 1, 1, 1]), dim: 2,
+ *   input: Float32Array.from(ids.flatMap((_, i) => [Math.cos(i), Math.sin(i)])),
+ * });
+ * const seen: TrainOptions[] = [];
+ * function trainer(_sessions: readonly (readonly string[])[], options: TrainOptions): Model {
+ *   seen.push(options);
+ *   return model;
+ * }
+ * const preset: TunedOptions = { window: 3, windowMode: "shrinking", epochs: 30, nsExponent: 0.75, sample: 1e-4, negatives: 5 };
+ * const result = tune(sessions, { budget: 3, start: [preset], trainer });
+ * assert.deepEqual(result.trials[0]!.options, { ...preset, negatives: 3 }); // capped below the five accounts
+ * assert.equal(seen[0]!.window, 3);
+ * ```
+ */
 export type TunedOptions = Required<
   Pick<
     TrainOptions,
@@ -65,7 +241,48 @@ export type TunedOptions = Required<
   >
 >;
 
-/** Options of {@linkcode tune}. */
+/**
+ * Options of {@linkcode tune}.
+ *
+ * @example
+ * ```ts
+ * import { tune, type TuneOptions } from "./tune.ts";
+ * import { Model } from "./model.ts";
+ * import type { TrainOptions } from "./train_options.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const ids = ["a0", "a1", "a2", "a3", "a4"];
+ * const sessions = Array.from({ length: 40 }, (_, i) => [ids[i % 5]!, ids[(i + 1) % 5]!]);
+ * // A stand-in trainer: records the options it is given and returns a fixed model.
+ * const model = new Model({
+ *   vocab: new Vocabulary(ids, [1, 1, 1, 1, 1]), dim: 2,
+ *   input: Float32Array.from(ids.flatMap((_, i) => [Math.cos(i), Math.sin(i)])),
+ * });
+ * const seen: TrainOptions[] = [];
+ * function trainer(_sessions: readonly (readonly string[])[], options: TrainOptions): Model {
+ *   seen.push(options);
+ *   return model;
+ * }
+ * const progress: string[] = [];
+ * const options: TuneOptions = {
+ *   budget: 4,
+ *   strategy: "random",
+ *   sample: 0.5,
+ *   validationFraction: 0.25,
+ *   k: 2,
+ *   seed: 9,
+ *   base: { dim: 16, minCount: 1 },
+ *   space: { windowMode: ["session"] },
+ *   onTrial: (trial, done, total) => progress.push(`${trial.id} ${done}/${total}`),
+ *   trainer,
+ * };
+ * const result = tune(sessions, options);
+ * assert.deepEqual(progress, ["0 1/4", "1 2/4", "2 3/4", "3 4/4"]);
+ * assert.ok(seen.every((o) => o.dim === 16 && o.seed === 9 && o.windowMode === "session"));
+ * assert.ok(result.trainSessions + result.validationSessions < 40);
+ * ```
+ */
 export interface TuneOptions {
   /** Configurations tried. Default `20`. */
   budget?: number;
@@ -83,6 +300,12 @@ export interface TuneOptions {
   base?: TrainOptions;
   /** Overrides of the search ranges. Default {@linkcode DEFAULT_TUNE_SPACE}. */
   space?: Partial<TuneSpace>;
+  /**
+   * Configurations tried first, e.g. the sessions preset, so the search
+   * reports how they compare; they count towards `budget` and their
+   * negatives are capped like drawn ones. Default none.
+   */
+  start?: readonly TunedOptions[];
   /** Called after each trial. Default none. */
   onTrial?: (trial: TuneTrial, done: number, total: number) => void;
   /** The training function. Default `trainSync`. */
@@ -92,7 +315,37 @@ export interface TuneOptions {
   ) => Model;
 }
 
-/** One trained and scored configuration. */
+/**
+ * One trained and scored configuration.
+ *
+ * @example
+ * ```ts
+ * import { tune, type TuneTrial } from "./tune.ts";
+ * import { Model } from "./model.ts";
+ * import type { TrainOptions } from "./train_options.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const ids = ["a0", "a1", "a2", "a3", "a4"];
+ * const sessions = Array.from({ length: 40 }, (_, i) => [ids[i % 5]!, ids[(i + 1) % 5]!]);
+ * // A stand-in trainer: records the options it is given and returns a fixed model.
+ * const model = new Model({
+ *   vocab: new Vocabulary(ids, [1, 1, 1, 1, 1]), dim: 2,
+ *   input: Float32Array.from(ids.flatMap((_, i) => [Math.cos(i), Math.sin(i)])),
+ * });
+ * const seen: TrainOptions[] = [];
+ * function trainer(_sessions: readonly (readonly string[])[], options: TrainOptions): Model {
+ *   seen.push(options);
+ *   return model;
+ * }
+ * const [trial]: TuneTrial[] = tune(sessions, { budget: 1, trainer, space: { epochs: [7, 7] } }).trials;
+ * assert.equal(trial!.id, 0);
+ * assert.equal(trial!.rung, 0);
+ * assert.equal(trial!.epochsTrained, 7);
+ * assert.ok(trial!.hitRate >= 0 && trial!.hitRate <= 1 && trial!.mrr <= trial!.hitRate);
+ * assert.ok(trial!.seconds >= 0);
+ * ```
+ */
 export interface TuneTrial {
   /** Index of the configuration in draw order. */
   id: number;
@@ -110,7 +363,37 @@ export interface TuneTrial {
   seconds: number;
 }
 
-/** The result of {@linkcode tune}. */
+/**
+ * The result of {@linkcode tune}.
+ *
+ * @example
+ * ```ts
+ * import { tune, type TuneResult } from "./tune.ts";
+ * import { Model } from "./model.ts";
+ * import type { TrainOptions } from "./train_options.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const ids = ["a0", "a1", "a2", "a3", "a4"];
+ * const sessions = Array.from({ length: 40 }, (_, i) => [ids[i % 5]!, ids[(i + 1) % 5]!]);
+ * // A stand-in trainer: records the options it is given and returns a fixed model.
+ * const model = new Model({
+ *   vocab: new Vocabulary(ids, [1, 1, 1, 1, 1]), dim: 2,
+ *   input: Float32Array.from(ids.flatMap((_, i) => [Math.cos(i), Math.sin(i)])),
+ * });
+ * const seen: TrainOptions[] = [];
+ * function trainer(_sessions: readonly (readonly string[])[], options: TrainOptions): Model {
+ *   seen.push(options);
+ *   return model;
+ * }
+ * const result: TuneResult = tune(sessions, { budget: 3, validationFraction: 0.1, trainer });
+ * assert.equal(result.trainSessions, 36);
+ * assert.equal(result.validationSessions, 4);
+ * assert.ok(result.trials.includes(result.best));
+ * // One fixed model scores every configuration alike: the earliest wins.
+ * assert.equal(result.best.id, 0);
+ * ```
+ */
 export interface TuneResult {
   /** The best full-resource trial: highest HitRate@k, then MRR@k, then earliest. */
   best: TuneTrial;
@@ -132,7 +415,8 @@ export interface TuneResult {
  * with {@linkcode evaluate} (query = second-to-last item, HitRate@k and
  * MRR@k). Configurations are drawn from the space with a {@linkcode Prng}
  * seeded by `seed`, and every run trains with that same seed, so a search is
- * reproducible. With `"halving"`, all configurations are first trained with
+ * reproducible; `start` configurations come before the drawn ones. With
+ * `"halving"`, all configurations are first trained with
  * `1 / 3^r` of their epochs, the best third moves on to the next rung, and
  * only the last rung trains the full epochs; the best is chosen there.
  *
@@ -212,14 +496,14 @@ export function tune(
     ...space,
     negatives: [Math.min(negLo, maxNegatives), Math.min(negHi, maxNegatives)],
   };
-  const configs: TunedOptions[] = [];
-  for (let i = 0; i < budget; i++) configs.push(drawConfig(prng, bounded));
+  const configs: TunedOptions[] = (options.start ?? []).slice(0, budget).map(
+    (c) => ({ ...c, negatives: Math.min(c.negatives, maxNegatives) }),
+  );
+  while (configs.length < budget) configs.push(drawConfig(prng, bounded));
 
   const trials: TuneTrial[] = [];
   const rungs = strategy === "halving" ? halvingRungs(budget) : 1;
-  const total = strategy === "halving"
-    ? halvingTrialCount(budget, rungs)
-    : budget;
+  const total = tuneTrialCount(budget, strategy);
   let alive = configs.map((_, i) => i);
   let finalists: TuneTrial[] = [];
   for (let rung = 0; rung < rungs; rung++) {
@@ -263,6 +547,33 @@ export function tune(
     trainSessions: train.length,
     validationSessions: test.length,
   };
+}
+
+/**
+ * How many trials {@linkcode tune} runs: `budget` with random search; with
+ * halving, every rung's survivors summed (`budget`, then a third of it rounded
+ * up, and so on down to one).
+ *
+ * @param budget Configurations tried, a positive integer.
+ * @param strategy The search strategy.
+ * @returns The number of training runs.
+ *
+ * @example
+ * ```ts
+ * import { tuneTrialCount } from "./tune.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(tuneTrialCount(12, "random"), 12);
+ * assert.equal(tuneTrialCount(12, "halving"), 12 + 4 + 2 + 1);
+ * ```
+ */
+export function tuneTrialCount(
+  budget: number,
+  strategy: "random" | "halving" = "random",
+): number {
+  return strategy === "halving"
+    ? halvingTrialCount(budget, halvingRungs(budget))
+    : budget;
 }
 
 function defaultTrainer(

@@ -152,3 +152,75 @@ Deno.test("`trainCommand()` writes negative numbers so the flag parser keeps the
   );
   assert.match(trainCommand("my file.txt", {}), /--input 'my file.txt'/);
 });
+
+/** Runs the CLI in a child process (stderr is not a terminal there). */
+async function cli(
+  args: string[],
+): Promise<{ code: number; out: string; err: string }> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("../src/cli.ts", import.meta.url).pathname,
+      ...args,
+    ],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code, out: text.decode(stdout), err: text.decode(stderr) };
+}
+
+Deno.test("`tune` prints the best settings, their scores and the train command on stdout, progress on stderr", async () => {
+  const { dir, sessions } = await fixture();
+  try {
+    const { code, out, err } = await cli([
+      "tune",
+      "--input",
+      sessions,
+      "--budget",
+      "3",
+      "--dim",
+      "4",
+    ]);
+    assert.equal(code, 0, err);
+    assert.match(out, /^best: window \d+ \w+, epochs \d+/m);
+    assert.match(out, /^validation HitRate@20 0\.\d{4}, MRR@20 0\.\d{4}$/m);
+    assert.match(out, /\(the sessions preset\)/);
+    assert.match(
+      out,
+      /^train with:\n {2}deno task train --input \S+ --out model\.e2v --dim 4 --window \d+/m,
+    );
+    assert.doesNotMatch(out, /^tune /m);
+    // One line per trial on a non-terminal, the first one the preset's.
+    const lines = err.split("\n").filter((l) => /^tune .*trial \d\/3:/.test(l));
+    assert.equal(lines.length, 3, err);
+    assert.match(
+      lines[0]!,
+      /trial 1\/3: window 3 shrinking, epochs 30.*\(the sessions preset\) → HR@20/,
+    );
+    assert.match(lines[2]!, /^tune 100\.0% /);
+    assert.doesNotMatch(err, /\r/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("`eval` keeps stdout to the report", async () => {
+  const { dir, sessions, model } = await fixture();
+  try {
+    const { code, out, err } = await cli([
+      "eval",
+      "--model",
+      model,
+      "--input",
+      sessions,
+      "--json",
+    ]);
+    assert.equal(code, 0, err);
+    assert.equal(JSON.parse(out).sessions, 200);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -227,3 +227,29 @@ Deno.test("`categoryAgreement()` samples queries with a seed", () => {
     RangeError,
   );
 });
+
+Deno.test("`evaluate()` reports progress after each scan and at the end", () => {
+  // 7 sessions of which 1 is skipped; batch 2 → scans after reading 2, 4, 6 cases.
+  const sessions = [
+    ["q", "r1"],
+    ["q"],
+    ["q", "r2"],
+    ["q", "r3"],
+    ["q", "r4"],
+    ["q", "r5"],
+    ["q", "far"],
+  ];
+  const heard: number[] = [];
+  const report = evaluate(RANKED, sessions, {
+    k: [3],
+    batch: 2,
+    onProgress: (read) => heard.push(read),
+  });
+  assert.deepEqual(heard, [3, 5, 7, 7]);
+  assert.equal(report.sessions, 6);
+  assert.equal(report.skipped, 1);
+  assert.deepEqual(
+    report.metrics,
+    evaluate(RANKED, sessions, { k: [3], batch: 2 }).metrics,
+  );
+});

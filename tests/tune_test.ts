@@ -3,7 +3,8 @@ import { evaluate } from "../src/evaluate.ts";
 import { Prng } from "../src/prng.ts";
 import { splitByTime } from "../src/split.ts";
 import { trainSync } from "../src/train.ts";
-import { tune, type TuneTrial } from "../src/tune.ts";
+import type { TrainOptions } from "../src/train_options.ts";
+import { tune, type TuneTrial, tuneTrialCount } from "../src/tune.ts";
 
 /** Sessions that walk inside one of four topics of eight accounts each. */
 function topicSessions(count: number, seed: number): string[][] {
@@ -153,4 +154,58 @@ Deno.test("`tune()` rejects bad options", () => {
     /Cannot tune: window range must be integers 1 <= min <= max, got \[3, 2\]/,
   );
   assert.throws(() => tune([["a", "b"]], { budget: 1 }), RangeError);
+});
+
+Deno.test("`tune()` tries its start configurations first and caps their negatives", () => {
+  const start = {
+    window: 3,
+    windowMode: "shrinking" as const,
+    epochs: 2,
+    nsExponent: 0.75,
+    sample: 1e-4,
+    negatives: 500,
+  };
+  const trained: TrainOptions[] = [];
+  const result = tune(SESSIONS, {
+    ...SMALL,
+    budget: 3,
+    seed: 6,
+    start: [start],
+    trainer: (sessions, options) => {
+      trained.push(options);
+      return trainSync(sessions, options);
+    },
+  });
+  assert.deepEqual(result.trials[0]!.options, { ...start, negatives: 30 });
+  assert.equal(trained[0]!.epochs, 2);
+  assert.equal(trained.length, 3);
+  // The drawn configurations are the first draws of the same seed.
+  const plain = tune(SESSIONS, { ...SMALL, budget: 2, seed: 6 });
+  assert.deepEqual(
+    result.trials.slice(1).map((t) => t.options),
+    plain.trials.map((t) => t.options),
+  );
+});
+
+Deno.test("`tuneTrialCount()` is the number of trials tune() runs", () => {
+  for (const strategy of ["random", "halving"] as const) {
+    for (const budget of [1, 2, 4, 10]) {
+      let heard = 0;
+      const result = tune(SESSIONS, {
+        base: { dim: 4 },
+        space: { epochs: [1, 1] },
+        budget,
+        strategy,
+        trainer: (sessions, options) =>
+          trainSync(sessions, { ...options, epochs: 1 }),
+        onTrial: (_, done, total) => {
+          heard = done;
+          assert.equal(total, tuneTrialCount(budget, strategy));
+        },
+      });
+      assert.equal(result.trials.length, tuneTrialCount(budget, strategy));
+      assert.equal(heard, result.trials.length);
+    }
+  }
+  assert.equal(tuneTrialCount(10, "halving"), 10 + 4 + 2 + 1);
 });
