@@ -99,20 +99,33 @@ const SIMILAR_USAGE =
   `Usage: deno task similar --model MODEL --account ID [--k 10] [--json]
 
 Prints the k accounts most similar to ID by cosine similarity.
-MODEL may be a native model or a word2vec text/binary file (detected from its content).
+
+Flags:
+  --model MODEL       required: a native model or a word2vec text/binary file
+                      (told apart by its content)
+  --account ID        required: the account to start from
+  --k N               how many accounts, 1..10000 (default 10)
+  --json              print one JSON document instead of a table
 
 Examples:
   deno task similar --model model.e2v --account catsdaily --k 5
   deno task similar --model vectors.bin --account 214536502 --json`;
 
 const EXPORT_USAGE =
-  `Usage: deno task export --model MODEL --format word2vec-text|word2vec-binary --out FILE
+  `Usage: deno task export --model MODEL --format FORMAT --out FILE
 
-Writes the model's account vectors in a word2vec format (readable by gensim,
-fastText tooling and the word2vec C tool). Writes are atomic.
+Writes the model's account vectors in a word2vec format, readable by gensim
+(KeyedVectors.load_word2vec_format), fastText tooling and the word2vec C tool.
+Writes are atomic (temp file + rename).
 
-Example:
-  deno task export --model model.e2v --format word2vec-text --out vectors.txt`;
+Flags:
+  --model MODEL       required: a native model or a word2vec text/binary file
+  --format FORMAT     required: word2vec-text | word2vec-binary | native
+  --out FILE          required: where to write
+
+Examples:
+  deno task export --model model.e2v --format word2vec-text --out vectors.txt
+  deno task export --model model.e2v --format word2vec-binary --out vectors.bin`;
 
 /**
  * Runs the CLI.

@@ -15,7 +15,21 @@ import type { Vocabulary } from "./vocab.ts";
 import type { TrainParams } from "./train_options.ts";
 import { KernelArena, type Ptr } from "./kernel/_kernel.ts";
 
-/** One ranked neighbour. */
+/**
+ * One ranked neighbour.
+ *
+ * @example
+ * ```ts
+ * import { Model, type Neighbor } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = new Model({ vocab: new Vocabulary(["a", "b"], [2, 1]), dim: 2, input: Float32Array.of(1, 0, 1, 1) });
+ * const [best]: Neighbor[] = model.similar("a", 1);
+ * assert.equal(best!.account, "b");
+ * assert.ok(Math.abs(best!.score - Math.SQRT1_2) < 1e-6);
+ * ```
+ */
 export interface Neighbor {
   /** The account id. */
   account: string;
@@ -25,7 +39,20 @@ export interface Neighbor {
   score: number;
 }
 
-/** Options of similarity queries. */
+/**
+ * Options of similarity queries.
+ *
+ * @example
+ * ```ts
+ * import { Model, type SimilarOptions } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = new Model({ vocab: new Vocabulary(["a", "b", "c"], [3, 2, 1]), dim: 2, input: Float32Array.of(1, 0, 1, 0.1, 1, 0.2) });
+ * const options: SimilarOptions = { exclude: ["b"], precision: "f32" };
+ * assert.deepEqual(model.similar("a", 2, options).map((n) => n.account), ["c"]);
+ * ```
+ */
 export interface SimilarOptions {
   /** Account ids never returned. Default none. */
   exclude?: Iterable<string>;
@@ -50,7 +77,19 @@ interface ScanIndex {
   outSlots: number;
 }
 
-/** What a model is made of. */
+/**
+ * What a model is made of.
+ *
+ * @example
+ * ```ts
+ * import { Model, type ModelInit } from "./model.ts";
+ * import { Vocabulary } from "./vocab.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const init: ModelInit = { vocab: new Vocabulary(["a"], [1]), dim: 3, input: new Float32Array(3), params: { dim: 3 } };
+ * assert.equal(new Model(init).params.dim, 3);
+ * ```
+ */
 export interface ModelInit {
   /** The accounts, in index order. */
   vocab: Vocabulary;
@@ -60,7 +99,7 @@ export interface ModelInit {
   input: Float32Array;
   /** Output (context) vectors, `vocab.size × dim`, kept to continue training. Default none. */
   output?: Float32Array | null;
-  /** The hyperparameters the model was trained with, when known. */
+  /** The hyperparameters the model was trained with, when known. Default `{}`. */
   params?: Partial<TrainParams>;
 }
 

@@ -40,7 +40,23 @@ import {
   type TrainLayout,
 } from "./_train_loop.ts";
 
-/** Progress of a training run, reported through `onProgress`. */
+/**
+ * Progress of a training run, reported through `onProgress`.
+ *
+ * @example
+ * ```ts
+ * import { type TrainProgress, trainSync } from "./train.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const reports: TrainProgress[] = [];
+ * trainSync([["a", "b", "c"], ["b", "c", "d"]], {
+ *   dim: 4, epochs: 3, negatives: 2, onProgress: (p) => reports.push(p),
+ * });
+ * const ends = reports.filter((p) => p.epochDone);
+ * assert.deepEqual(ends.map((p) => p.epoch), [1, 2, 3]);
+ * assert.equal(ends[2]!.tokensDone, ends[2]!.tokensTotal);
+ * ```
+ */
 export interface TrainProgress {
   /** The current epoch, 1-based. */
   epoch: number;
@@ -62,7 +78,24 @@ export interface TrainProgress {
   epochDone: boolean;
 }
 
-/** Options of {@linkcode train} and {@linkcode trainSync}: the hyperparameters plus callbacks. */
+/**
+ * Options of {@linkcode train} and {@linkcode trainSync}: the hyperparameters
+ * (see `TrainOptions` for their defaults) plus callbacks, checkpoints and the
+ * global context.
+ *
+ * @example
+ * ```ts
+ * import { type TrainRunOptions, trainSync } from "./train.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // "follow" joins every window of the first session without being in it.
+ * const options: TrainRunOptions = {
+ *   dim: 8, negatives: 2, epochs: 5, globalContext: ["follow", undefined, undefined],
+ * };
+ * const model = trainSync([["a", "b"], ["c", "d"], ["follow", "e"]], options);
+ * assert.ok(model.vocab.has("follow"));
+ * ```
+ */
 export interface TrainRunOptions extends TrainOptions {
   /** Called about every `progressInterval` seconds and at the end of each epoch. Default none. */
   onProgress?: (progress: TrainProgress) => void;
@@ -78,7 +111,18 @@ export interface TrainRunOptions extends TrainOptions {
   memoryLimit?: number;
 }
 
-/** Sessions as training accepts them. */
+/**
+ * Sessions as training accepts them: arrays of account ids or session records.
+ *
+ * @example
+ * ```ts
+ * import { type SessionInput, trainSync } from "./train.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const sessions: SessionInput[] = [["a", "b", "c"], { accounts: ["c", "d"], user: "u1" }];
+ * assert.equal(trainSync(sessions, { dim: 4, negatives: 2, epochs: 1 }).vocab.size, 4);
+ * ```
+ */
 export type SessionInput = readonly string[] | Session;
 
 /** Initial vectors are uniform in `±INIT_SCALE / dim` (gensim's choice; word2vec uses half). */
@@ -148,6 +192,18 @@ export async function train(
 
 /**
  * Trains on an encoded corpus, on one thread.
+ *
+ * @example
+ * ```ts
+ * import { trainCorpus } from "./train.ts";
+ * import { buildCorpusSync } from "./corpus.ts";
+ * import { resolveTrainOptions } from "./train_options.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const { vocab, corpus } = buildCorpusSync([["a", "b", "c"], ["b", "c", "d"]]);
+ * const model = trainCorpus(vocab, corpus, resolveTrainOptions({ dim: 4, negatives: 2, epochs: 2 }));
+ * assert.equal(model.input.length, 4 * 4);
+ * ```
  *
  * @param vocab The vocabulary the corpus ids refer to.
  * @param corpus Session offsets and account ids.
@@ -261,6 +317,20 @@ export function trainCorpus(
  * streams its own contiguous slice of sessions (equal token shares). Falls
  * back to one thread, with a notice on stderr, where Workers or shared memory
  * are unavailable. Multi-threaded runs are not bit-for-bit reproducible.
+ *
+ * @example
+ * ```ts
+ * import { trainCorpusParallel } from "./train.ts";
+ * import { buildCorpusSync } from "./corpus.ts";
+ * import { resolveTrainOptions } from "./train_options.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const sessions = Array.from({ length: 200 }, (_, i) => [`a${i % 7}`, `b${i % 5}`, `c${i % 3}`]);
+ * const { vocab, corpus } = buildCorpusSync(sessions);
+ * const params = resolveTrainOptions({ dim: 8, epochs: 2, threads: 2 });
+ * const model = await trainCorpusParallel(vocab, corpus, params);
+ * assert.equal(model.size, 15);
+ * ```
  *
  * @param vocab The vocabulary the corpus ids refer to.
  * @param corpus Session offsets and account ids.
@@ -586,6 +656,15 @@ function restoreCheckpoint(
 
 /**
  * Splits sessions into `parts` contiguous ranges with about equal token counts.
+ *
+ * @example
+ * ```ts
+ * import { splitSessions } from "./train.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // Four sessions of 2, 2, 4 and 0 tokens: half the tokens each.
+ * assert.deepEqual(splitSessions(Int32Array.of(0, 2, 4, 8, 8), 2), [[0, 2], [2, 4]]);
+ * ```
  *
  * @param offsets Session offsets.
  * @param parts Number of ranges.
