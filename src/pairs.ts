@@ -21,6 +21,7 @@ import type { Corpus } from "./corpus.ts";
 import type { Prng } from "./prng.ts";
 import {
   createSampler,
+  fillXoshiroBlock,
   type NegativeSampler,
   type SamplerName,
 } from "./samplers.ts";
@@ -179,10 +180,7 @@ export class PairStream {
   #epochTokens: number;
 
   // Generator state (xoshiro128**) and the block of numbers drawn from it.
-  #s0 = 0;
-  #s1 = 0;
-  #s2 = 0;
-  #s3 = 0;
+  #state = new Int32Array(4);
   #random = new Int32Array(RANDOM_BLOCK);
   #randomPos = RANDOM_BLOCK;
 
@@ -324,11 +322,9 @@ export class PairStream {
         prng,
       })
       : sampler;
-    this.#s0 = prng.u32() | 0;
-    this.#s1 = prng.u32() | 0;
-    this.#s2 = prng.u32() | 0;
-    this.#s3 = prng.u32() | 0;
-    if ((this.#s0 | this.#s1 | this.#s2 | this.#s3) === 0) this.#s0 = 1;
+    const state = this.#state;
+    for (let k = 0; k < 4; k++) state[k] = prng.u32() | 0;
+    if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0) state[0] = 1;
     this.startEpoch();
   }
 
@@ -563,10 +559,7 @@ export class PairStream {
     const own = 5 + RANDOM_BLOCK;
     const sampler = this.#sampler.randomState?.() ?? new Int32Array(0);
     const state = new Int32Array(own + sampler.length);
-    state[0] = this.#s0;
-    state[1] = this.#s1;
-    state[2] = this.#s2;
-    state[3] = this.#s3;
+    state.set(this.#state, 0);
     state[4] = this.#randomPos;
     state.set(this.#random, 5);
     state.set(sampler, own);
@@ -594,10 +587,7 @@ export class PairStream {
         `Cannot restore pair stream state: position ${pos} is out of range`,
       );
     }
-    this.#s0 = state[0]!;
-    this.#s1 = state[1]!;
-    this.#s2 = state[2]!;
-    this.#s3 = state[3]!;
+    this.#state.set(state.subarray(0, 4));
     this.#randomPos = pos;
     this.#random.set(state.subarray(5, own));
     if (samplerWords > 0) this.#sampler.setRandomState!(state.subarray(own));
@@ -605,26 +595,7 @@ export class PairStream {
 
   /** Fills the random block from the xoshiro128** state. */
   #refill(): void {
-    let s0 = this.#s0;
-    let s1 = this.#s1;
-    let s2 = this.#s2;
-    let s3 = this.#s3;
-    const out = this.#random;
-    for (let k = 0; k < RANDOM_BLOCK; k++) {
-      const m = Math.imul(s1, 5);
-      out[k] = Math.imul((m << 7) | (m >>> 25), 9);
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >>> 21);
-    }
-    this.#s0 = s0;
-    this.#s1 = s1;
-    this.#s2 = s2;
-    this.#s3 = s3;
+    fillXoshiroBlock(this.#state, this.#random);
     this.#randomPos = 0;
   }
 }

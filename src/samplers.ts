@@ -665,6 +665,50 @@ class MixedSampler implements NegativeSampler {
 }
 
 /**
+ * Fills `out` with the next xoshiro128** outputs (Blackman and Vigna, 2018)
+ * and advances the four-word `state` in place. The pair stream and the
+ * samplers draw their random numbers in such blocks.
+ *
+ * @param state Four 32-bit words, not all zero.
+ * @param out The block to fill.
+ *
+ * @example
+ * ```ts
+ * import { fillXoshiroBlock } from "./samplers.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const a = Int32Array.of(1, 2, 3, 4);
+ * const b = Int32Array.of(1, 2, 3, 4);
+ * const one = new Int32Array(8);
+ * const two = new Int32Array(4);
+ * fillXoshiroBlock(a, one);
+ * fillXoshiroBlock(b, two.subarray(0, 4));
+ * assert.deepEqual([...two], [...one.subarray(0, 4)]); // the same stream
+ * ```
+ */
+export function fillXoshiroBlock(state: Int32Array, out: Int32Array): void {
+  let s0 = state[0]!;
+  let s1 = state[1]!;
+  let s2 = state[2]!;
+  let s3 = state[3]!;
+  for (let k = 0; k < out.length; k++) {
+    const m = Math.imul(s1, 5);
+    out[k] = Math.imul((m << 7) | (m >>> 25), 9);
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 11) | (s3 >>> 21);
+  }
+  state[0] = s0;
+  state[1] = s1;
+  state[2] = s2;
+  state[3] = s3;
+}
+
+/**
  * Random 31-bit numbers drawn in blocks from a xoshiro128** state seeded by a
  * {@linkcode Prng}; keeps the state in an Int32Array so hot loops do not box
  * numbers.
@@ -728,27 +772,7 @@ class RandomBlock {
   }
 
   #refill(): void {
-    const state = this.#state;
-    let s0 = state[0]!;
-    let s1 = state[1]!;
-    let s2 = state[2]!;
-    let s3 = state[3]!;
-    const out = this.values;
-    for (let k = 0; k < RANDOM_BLOCK; k++) {
-      const m = Math.imul(s1, 5);
-      out[k] = Math.imul((m << 7) | (m >>> 25), 9);
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >>> 21);
-    }
-    state[0] = s0;
-    state[1] = s1;
-    state[2] = s2;
-    state[3] = s3;
+    fillXoshiroBlock(this.#state, this.values);
     this.#pos = 0;
   }
 }
