@@ -644,6 +644,30 @@ export function findColumn(
 }
 
 /**
+ * Parses one JSONL line.
+ *
+ * @param text The line.
+ * @param file Input name for errors.
+ * @param line 1-based line number for errors.
+ * @returns The parsed value.
+ * @throws {InputError} When the line is not valid JSON.
+ */
+export function parseJsonValue(
+  text: string,
+  file: string,
+  line: number,
+): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(
+      { file, line },
+      `invalid JSON: ${(error as Error).message}`,
+    );
+  }
+}
+
+/**
  * Parses one JSONL line that must hold a JSON object.
  *
  * @param text The line.
@@ -658,15 +682,7 @@ export function parseJsonObject(
   file: string,
   line: number,
 ): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(
-      { file, line },
-      `invalid JSON: ${(error as Error).message}`,
-    );
-  }
+  const value = parseJsonValue(text, file, line);
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new InputError(
       { file, line },

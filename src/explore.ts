@@ -42,6 +42,7 @@ import {
   userVector,
 } from "./scorer.ts";
 import { seedAccounts, type SeedMode } from "./seeds.ts";
+import { chronological } from "./_sessions.ts";
 import { simulateWorld, type World, type WorldOptions } from "./simulate.ts";
 import { trainSync } from "./train.ts";
 import type { TrainOptions } from "./train_options.ts";
@@ -449,16 +450,6 @@ function distinctLead(ranked: RankedPost[], lead: number): RankedPost[] {
   }
   out.push(...waiting);
   return out;
-}
-
-function chronological(history: readonly Session[]): readonly Session[] {
-  if (history.length < 2 || history.some((s) => s.ts === undefined)) {
-    return history;
-  }
-  return history
-    .map((session, i) => ({ session, i }))
-    .sort((a, b) => a.session.ts! - b.session.ts! || a.i - b.i)
-    .map((e) => e.session);
 }
 
 function latestTs(history: readonly Session[]): number | undefined {

@@ -30,6 +30,7 @@ import {
   findColumn,
   type LineFormat,
   type LineSource,
+  parseJsonValue,
   parseTimestamp,
   readLineBatches,
   type ReadLinesOptions,
@@ -233,15 +234,7 @@ function parseTextLine(text: string): Session {
 }
 
 function parseJsonLine(text: string, file: string, line: number): Session {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(
-      { file, line },
-      `invalid JSON: ${(error as Error).message}`,
-    );
-  }
+  const value = parseJsonValue(text, file, line);
   let accounts: unknown = value;
   const session: Session = { accounts: [] };
   if (!Array.isArray(value)) {

@@ -24,6 +24,7 @@ import { Prng } from "./prng.ts";
 import type { ActionScores } from "./rank.ts";
 import type { Model } from "./model.ts";
 import type { Interaction, Post, Session } from "./records.ts";
+import { chronological } from "./_sessions.ts";
 
 /**
  * Labels of one exposure: what the user did.
@@ -1088,7 +1089,7 @@ export function buildScorerExamples(
 
 /**
  * A user's vector: the mean embedding of their most recent `recent` account
- * visits (sessions ordered by `ts` when given, else as listed; unknown
+ * visits (sessions ordered by `ts` when every one has it, else as listed; unknown
  * accounts skipped). The scorer and the Explore pipeline share this rule.
  *
  * @param model The embeddings.
@@ -1114,13 +1115,11 @@ export function userVector(
   recent: number = DEFAULT_RECENT,
 ): Float32Array | undefined {
   const dim = model.dim;
-  const ordered = history
-    .map((s, i) => ({ s, i }))
-    .sort((a, b) => ((a.s.ts ?? 0) - (b.s.ts ?? 0)) || a.i - b.i);
+  const ordered = chronological(history);
   const sum = new Float64Array(dim);
   let count = 0;
   for (let k = ordered.length - 1; k >= 0 && count < recent; k--) {
-    const accounts = ordered[k]!.s.accounts;
+    const accounts = ordered[k]!.accounts;
     for (let j = accounts.length - 1; j >= 0 && count < recent; j--) {
       const i = model.vocab.index(accounts[j]!);
       if (i === undefined) continue;

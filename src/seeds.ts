@@ -15,6 +15,7 @@
  */
 
 import type { Session } from "./records.ts";
+import { chronological } from "./_sessions.ts";
 
 /**
  * How many seed accounts to keep by default.
@@ -172,14 +173,4 @@ export function seedAccounts(
     }
   }
   return seeds;
-}
-
-function chronological(history: readonly Session[]): readonly Session[] {
-  if (history.length < 2 || history.some((s) => s.ts === undefined)) {
-    return history;
-  }
-  return history
-    .map((session, i) => ({ session, i }))
-    .sort((a, b) => a.session.ts! - b.session.ts! || a.i - b.i)
-    .map((e) => e.session);
 }
