@@ -1,11 +1,83 @@
 // deno-fmt-ignore-file
 // Top-k rows of an int8-quantised matrix by approximate dot product: the
-// integer dot of the int8 rows (i32x4.dot_i16x8_s after widening to i16),
-// times the row scale and the query scale. A quarter of the f32 memory
-// traffic; exact integer sums (no overflow for dim < 130000).
+// integer dot of the int8 rows, times the row scale and the query scale. A
+// quarter of the f32 memory traffic; exact integer sums (no overflow for
+// dim < 130000).
+//
+// The query is split into its positive part and its negated negative part,
+// both in [0, 127], so each takes one i32x4.relaxed_dot_i8x16_i7x16_add_s per
+// 16 bytes of a row and every implementation returns the exact sum. A query
+// holding -128 is scored with the widening dot (dot4ScanI8) instead.
 
 import { dot4ScanI8, dotScanI8 } from "./_scan";
 import { heapFinish, heapOffer } from "./_heap";
+
+/**
+ * Integer dot products of four consecutive int8 rows with a query that holds
+ * no -128, as one i32x4.
+ */
+@inline function dot4SplitI8(row: usize, rowBytes: usize, query: usize, dim: i32): v128 {
+  const r1 = row + rowBytes;
+  const r2 = r1 + rowBytes;
+  const r3 = r2 + rowBytes;
+  let p0 = i32x4.splat(0);
+  let p1 = i32x4.splat(0);
+  let p2 = i32x4.splat(0);
+  let p3 = i32x4.splat(0);
+  let m0 = i32x4.splat(0);
+  let m1 = i32x4.splat(0);
+  let m2 = i32x4.splat(0);
+  let m3 = i32x4.splat(0);
+  const zero = i8x16.splat(0);
+  let i: i32 = 0;
+  const n16 = dim & ~15;
+  for (; i < n16; i += 16) {
+    const o = <usize>i;
+    const q = v128.load(query + o);
+    const qp = i8x16.max_s(q, zero);
+    const qm = i8x16.max_s(i8x16.neg(q), zero);
+    let x = v128.load(row + o);
+    p0 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qp, p0);
+    m0 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qm, m0);
+    x = v128.load(r1 + o);
+    p1 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qp, p1);
+    m1 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qm, m1);
+    x = v128.load(r2 + o);
+    p2 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qp, p2);
+    m2 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qm, m2);
+    x = v128.load(r3 + o);
+    p3 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qp, p3);
+    m3 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qm, m3);
+  }
+  const a0 = i32x4.sub(p0, m0);
+  const a1 = i32x4.sub(p1, m1);
+  const a2 = i32x4.sub(p2, m2);
+  const a3 = i32x4.sub(p3, m3);
+  const s01 = i32x4.add(v128.shuffle<i32>(a0, a1, 0, 1, 4, 5), v128.shuffle<i32>(a0, a1, 2, 3, 6, 7));
+  const s23 = i32x4.add(v128.shuffle<i32>(a2, a3, 0, 1, 4, 5), v128.shuffle<i32>(a2, a3, 2, 3, 6, 7));
+  let s = i32x4.add(v128.shuffle<i32>(s01, s23, 0, 2, 4, 6), v128.shuffle<i32>(s01, s23, 1, 3, 5, 7));
+  if (i < dim) {
+    let t0 = i32x4.extract_lane(s, 0);
+    let t1 = i32x4.extract_lane(s, 1);
+    let t2 = i32x4.extract_lane(s, 2);
+    let t3 = i32x4.extract_lane(s, 3);
+    for (; i < dim; i++) {
+      const q = <i32>load<i8>(query + <usize>i);
+      t0 += <i32>load<i8>(row + <usize>i) * q;
+      t1 += <i32>load<i8>(r1 + <usize>i) * q;
+      t2 += <i32>load<i8>(r2 + <usize>i) * q;
+      t3 += <i32>load<i8>(r3 + <usize>i) * q;
+    }
+    s = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(s, 0, t0), 1, t1), 2, t2), 3, t3);
+  }
+  return s;
+}
+
+/** Whether any of the `dim` bytes at `p` is -128. */
+function hasMinI8(p: usize, dim: i32): bool {
+  for (let i: i32 = 0; i < dim; i++) if (load<i8>(p + <usize>i) == -128) return true;
+  return false;
+}
 
 /**
  * Writes the `k` rows of `matI8` (`rows` × `dim` i8, from quantizeRowsI8)
@@ -27,12 +99,15 @@ export function topKDotI8(
 ): i32 {
   if (k <= 0) return 0;
   const n = min<i32>(k, max<i32>(rows, 0));
-  const rowBytes = <usize>dim;
+  const rowBytes = <usize>max<i32>(dim, 0);
   const qs = f32x4.splat(queryScale);
+  const split = !hasMinI8(queryI8, dim);
   let row = matI8;
   let r: i32 = 0;
   for (; r + 4 <= rows; r += 4) {
-    const dots = f32x4.convert_i32x4_s(dot4ScanI8(row, rowBytes, queryI8, dim));
+    const dots = f32x4.convert_i32x4_s(
+      split ? dot4SplitI8(row, rowBytes, queryI8, dim) : dot4ScanI8(row, rowBytes, queryI8, dim),
+    );
     const s = f32x4.mul(f32x4.mul(dots, v128.load(scales + (<usize>r << 2))), qs);
     if (r < n || v128.any_true(f32x4.gt(s, f32x4.splat(load<f32>(outScore))))) {
       heapOffer(outIdx, outScore, min<i32>(r, n), n, r, f32x4.extract_lane(s, 0));

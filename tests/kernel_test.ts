@@ -7,6 +7,7 @@ import {
   SIGMOID_TABLE_BYTES,
 } from "../src/kernel/_kernel.ts";
 import {
+  dotRowsI8Ref,
   dotRowsRef,
   logSigmoidRef,
   normalizeRowsRef,
@@ -465,57 +466,386 @@ Deno.test("`normalizeRowsF32()` gives unit rows and keeps zero rows zero", () =>
   }
 });
 
-Deno.test("`topKDotBatchF32()` equals one `topKDotF32()` per query", () => {
-  for (
-    const [rows, dim, k, nQueries] of [[300, 7, 10, 37], [200, 64, 5, 9], [
-      10,
-      3,
-      15,
-      6,
-    ], [50, 16, 0, 4]]
-  ) {
-    const prng = new Prng(rows! * dim!);
-    const arena = new KernelArena();
-    const mat = copyIn(arena, randomFloats(prng, rows! * dim!, 1));
-    const queries = copyIn(arena, randomFloats(prng, nQueries! * dim!, 1));
-    const size = Math.max(1, nQueries! * k!) * 4;
-    const idx = arena.alloc(size);
-    const score = arena.alloc(size);
-    arena.i32(idx, size / 4).fill(777);
-    arena.kernel.topKDotBatchF32(
-      idx,
-      score,
-      mat,
-      queries,
-      nQueries!,
-      rows!,
-      dim!,
-      k!,
-    );
-    const one = arena.alloc(Math.max(1, k!) * 4);
-    const oneScore = arena.alloc(Math.max(1, k!) * 4);
-    for (let q = 0; q < nQueries!; q++) {
-      arena.kernel.topKDotF32(
-        one,
-        oneScore,
-        mat,
-        queries + q * dim! * 4,
+/** Values for the batched-scan tests: `kind` shapes the data the int8 pass prunes on. */
+function scanValues(
+  kind: string,
+  prng: Prng,
+  n: number,
+  dim: number,
+): Float32Array {
+  const out = randomFloats(prng, n, 1);
+  const vectors = Math.floor(n / Math.max(1, dim));
+  if (kind === "coarse") {
+    // Halves only: many exactly equal scores.
+    for (let i = 0; i < n; i++) out[i] = Math.round(out[i]! * 2) / 2;
+  } else if (kind === "duplicates") {
+    for (let v = 7; v < vectors; v++) {
+      out.copyWithin(v * dim, (v % 7) * dim, (v % 7 + 1) * dim);
+    }
+  } else if (kind === "magnitudes") {
+    // Vectors from 1e-3 to 1e3 long side by side in one tile.
+    for (let v = 0; v < vectors; v++) {
+      const scale = 10 ** (prng.int(7) - 3);
+      for (let d = 0; d < dim; d++) {
+        out[v * dim + d] = out[v * dim + d]! * scale;
+      }
+    }
+  } else if (kind === "special") {
+    // Zero, tiny, huge and non-finite vectors: never pruned, still exact.
+    const specials = [0, 1e-35, 1e30, Infinity, -Infinity, NaN];
+    for (let v = 0; v < vectors; v += 5) {
+      const value = specials[prng.int(specials.length)]!;
+      if (value === 0 || value === 1e-35 || value === 1e30) {
+        for (let d = 0; d < dim; d++) {
+          out[v * dim + d] = out[v * dim + d]! * value;
+        }
+      } else out[v * dim + prng.int(dim)] = value;
+    }
+  }
+  return out;
+}
+
+const SCAN_KINDS = ["uniform", "coarse", "duplicates", "magnitudes", "special"];
+/** [rows, dim, k, queries]: several tiles, k > rows, k = 0, query chunks, wide rows. */
+const BATCH_SHAPES = [
+  [1100, 64, 10, 20],
+  [300, 7, 10, 37],
+  [200, 100, 5, 9],
+  [10, 3, 15, 6],
+  [50, 16, 0, 4],
+  [7, 1, 2, 9],
+  [40, 5, 3, 1100],
+  [130, 1000, 4, 300],
+];
+
+Deno.test("`topKDotBatchF32()` equals one `topKDotF32()` per query, with scratch or without", () => {
+  let seed = 0;
+  for (const [rows, dim, k, nQueries] of BATCH_SHAPES) {
+    for (const kind of SCAN_KINDS) {
+      const prng = new Prng(++seed);
+      const arena = new KernelArena();
+      const mat = copyIn(arena, scanValues(kind, prng, rows! * dim!, dim!));
+      const queries = copyIn(
+        arena,
+        scanValues(kind, prng, nQueries! * dim!, dim!),
+      );
+      const size = Math.max(1, nQueries! * k!) * 4;
+      const scratchBytes = arena.kernel.scanScratchBytes(nQueries!, dim!);
+      const scratch = arena.alloc(scratchBytes);
+      const results = [0, scratch].map((area) => {
+        const idx = arena.alloc(size);
+        const score = arena.alloc(size);
+        arena.i32(idx, size / 4).fill(777);
+        arena.kernel.topKDotBatchF32(
+          idx,
+          score,
+          mat,
+          queries,
+          nQueries!,
+          rows!,
+          dim!,
+          k!,
+          area,
+        );
+        return { idx, score };
+      });
+      const one = arena.alloc(Math.max(1, k!) * 4);
+      const oneScore = arena.alloc(Math.max(1, k!) * 4);
+      for (let q = 0; q < nQueries!; q++) {
+        arena.kernel.topKDotF32(
+          one,
+          oneScore,
+          mat,
+          queries + q * dim! * 4,
+          rows!,
+          dim!,
+          k!,
+        );
+        for (const [i, { idx, score }] of results.entries()) {
+          const what = `${kind} ${rows}×${dim} k ${k}, query ${q}, ${
+            i === 0 ? "no scratch" : "scratch"
+          }`;
+          assert.deepEqual(
+            arena.i32(idx + q * k! * 4, k!),
+            arena.i32(one, k!),
+            what,
+          );
+          assert.deepEqual(
+            arena.f32(score + q * k! * 4, k!),
+            arena.f32(oneScore, k!),
+            what,
+          );
+        }
+      }
+      if (k === 0) {
+        for (const { idx } of results) assert.equal(arena.i32(idx, 1)[0], 777);
+      }
+    }
+  }
+});
+
+/** An int8 index and int8 queries (some with -128 codes and zero scales). */
+function int8Setup(
+  kind: string,
+  seed: number,
+  rows: number,
+  dim: number,
+  nQueries: number,
+) {
+  const prng = new Prng(seed);
+  const arena = new KernelArena();
+  const data = copyIn(arena, scanValues(kind, prng, rows * dim, dim));
+  const matI8 = arena.alloc(Math.max(1, rows * dim));
+  const scales = arena.alloc(Math.max(1, rows) * 4);
+  arena.kernel.quantizeRowsI8(matI8, scales, data, rows, dim);
+  const floats = copyIn(arena, scanValues(kind, prng, nQueries * dim, dim));
+  const queriesI8 = arena.alloc(Math.max(1, nQueries * dim));
+  const queryScales = arena.alloc(Math.max(1, nQueries) * 4);
+  arena.kernel.quantizeRowsI8(queriesI8, queryScales, floats, nQueries, dim);
+  const codes = arena.i8(queriesI8, nQueries * dim);
+  for (let q = 1; q < nQueries; q += 4) codes[q * dim + prng.int(dim)] = -128;
+  if (nQueries > 2) arena.f32(queryScales, nQueries)[2] = 0;
+  return { arena, matI8, scales, queriesI8, queryScales };
+}
+
+Deno.test("`topKDotI8()` ranks by the exact int8 scores, queries with -128 too", () => {
+  for (const [rows, dim, k] of [[500, 64, 10], [333, 7, 20], [50, 100, 60]]) {
+    const s = int8Setup("uniform", rows! + dim!, rows!, dim!, 6);
+    const idx = s.arena.alloc(k! * 4);
+    const score = s.arena.alloc(k! * 4);
+    const matI8 = s.arena.i8(s.matI8, rows! * dim!).slice();
+    const scales = s.arena.f32(s.scales, rows!).slice();
+    for (let q = 0; q < 6; q++) {
+      const query = s.arena.i8(s.queriesI8 + q * dim!, dim!).slice();
+      const queryScale = s.arena.f32(s.queryScales, 6)[q]!;
+      const n = s.arena.kernel.topKDotI8(
+        idx,
+        score,
+        s.matI8,
+        s.scales,
+        s.queriesI8 + q * dim!,
+        queryScale,
         rows!,
         dim!,
         k!,
       );
+      const ref = dotRowsI8Ref(matI8, scales, query, queryScale, rows!, dim!);
+      const want = topKRef(ref, k!);
+      assert.equal(n, Math.min(k!, rows!));
       assert.deepEqual(
-        arena.i32(idx + q * k! * 4, k!),
-        arena.i32(one, k!),
-        `query ${q}`,
+        [...s.arena.i32(idx, n)],
+        want.indices,
+        `${rows}×${dim} query ${q}`,
       );
-      assert.deepEqual(
-        arena.f32(score + q * k! * 4, k!),
-        arena.f32(oneScore, k!),
-      );
+      assert.deepEqual([...s.arena.f32(score, n)], want.scores);
     }
-    if (k === 0) assert.equal(arena.i32(idx, 1)[0], 777);
   }
+});
+
+Deno.test("`topKDotBatchI8()` equals one `topKDotI8()` per query, with scratch or without", () => {
+  let seed = 100;
+  for (const [rows, dim, k, nQueries] of BATCH_SHAPES) {
+    for (const kind of SCAN_KINDS) {
+      const s = int8Setup(kind, ++seed, rows!, dim!, nQueries!);
+      const arena = s.arena;
+      const size = Math.max(1, nQueries! * k!) * 4;
+      const scratch = arena.alloc(
+        arena.kernel.scanScratchBytes(nQueries!, dim!),
+      );
+      const results = [0, scratch].map((area) => {
+        const idx = arena.alloc(size);
+        const score = arena.alloc(size);
+        arena.i32(idx, size / 4).fill(777);
+        arena.kernel.topKDotBatchI8(
+          idx,
+          score,
+          s.matI8,
+          s.scales,
+          s.queriesI8,
+          s.queryScales,
+          nQueries!,
+          rows!,
+          dim!,
+          k!,
+          area,
+        );
+        return { idx, score };
+      });
+      const one = arena.alloc(Math.max(1, k!) * 4);
+      const oneScore = arena.alloc(Math.max(1, k!) * 4);
+      for (let q = 0; q < nQueries!; q++) {
+        arena.kernel.topKDotI8(
+          one,
+          oneScore,
+          s.matI8,
+          s.scales,
+          s.queriesI8 + q * dim!,
+          arena.f32(s.queryScales, nQueries!)[q]!,
+          rows!,
+          dim!,
+          k!,
+        );
+        for (const [i, { idx, score }] of results.entries()) {
+          const what = `${kind} ${rows}×${dim} k ${k}, query ${q}, ${
+            i === 0 ? "no scratch" : "scratch"
+          }`;
+          assert.deepEqual(
+            arena.i32(idx + q * k! * 4, k!),
+            arena.i32(one, k!),
+            what,
+          );
+          assert.deepEqual(
+            arena.f32(score + q * k! * 4, k!),
+            arena.f32(oneScore, k!),
+            what,
+          );
+        }
+      }
+      if (k === 0) {
+        for (const { idx } of results) assert.equal(arena.i32(idx, 1)[0], 777);
+      }
+    }
+  }
+});
+
+/** Runs the batched f32 scan with scratch and checks each query against `topKDotF32()`. */
+function assertBatchF32(
+  arena: KernelArena,
+  mat: Ptr,
+  queries: Ptr,
+  nQueries: number,
+  rows: number,
+  dim: number,
+  k: number,
+): void {
+  const idx = arena.alloc(nQueries * k * 4);
+  const score = arena.alloc(nQueries * k * 4);
+  const scratch = arena.alloc(arena.kernel.scanScratchBytes(nQueries, dim));
+  arena.kernel.topKDotBatchF32(
+    idx,
+    score,
+    mat,
+    queries,
+    nQueries,
+    rows,
+    dim,
+    k,
+    scratch,
+  );
+  const one = arena.alloc(k * 4);
+  const oneScore = arena.alloc(k * 4);
+  for (let q = 0; q < nQueries; q++) {
+    arena.kernel.topKDotF32(
+      one,
+      oneScore,
+      mat,
+      queries + q * dim * 4,
+      rows,
+      dim,
+      k,
+    );
+    assert.deepEqual(
+      arena.i32(idx + q * k * 4, k),
+      arena.i32(one, k),
+      `query ${q}`,
+    );
+    assert.deepEqual(arena.f32(score + q * k * 4, k), arena.f32(oneScore, k));
+  }
+}
+
+Deno.test("`topKDotBatchF32()` keeps rows their int8 codes underrate by nearly the whole bound", () => {
+  // Codes times 2^-6 are exact; +0.49 of a step in every dimension leaves the
+  // codes unchanged but lifts the score by 0.49·Σ|q| steps, close to the
+  // bound the scan prunes with. Row 0 sets the tile scale (code 127).
+  const dim = 16;
+  const step = 2 ** -6;
+  const rows: number[][] = [[127, ...Array(dim - 1).fill(50)]];
+  for (let r = 1; r < 10; r++) rows.push(Array(dim).fill(50));
+  for (let r = 0; r < 40; r++) rows.push(Array(dim).fill(10));
+  for (let drop = 12; drop >= 1; drop--) {
+    const codes = Array(dim).fill(50);
+    codes[drop % dim] = 50 - drop;
+    rows.push(codes.map((c) => c + 0.49));
+  }
+  const prng = new Prng(3);
+  for (let r = 0; r < 30; r++) {
+    rows.push(Array.from({ length: dim }, () => 40 + prng.int(10) + 0.49));
+  }
+  const arena = new KernelArena();
+  const mat = copyIn(arena, Float32Array.from(rows.flat(), (c) => c * step));
+  const nQueries = 12;
+  const queries = copyIn(arena, new Float32Array(nQueries * dim).fill(1));
+  assertBatchF32(arena, mat, queries, nQueries, rows.length, dim, 10);
+});
+
+Deno.test("`topKDotBatchI8()` keeps rows scoring one step above a query's k-th best", () => {
+  // Equal row scales and a query of ones: scores are the rows' code sums,
+  // integers crowding the threshold from both sides.
+  const rows = 3000;
+  const dim = 24;
+  const nQueries = 9;
+  const prng = new Prng(12);
+  const arena = new KernelArena();
+  const matI8 = arena.alloc(rows * dim);
+  const codes = arena.i8(matI8, rows * dim);
+  for (let i = 0; i < codes.length; i++) codes[i] = prng.int(9);
+  const scales = copyIn(arena, new Float32Array(rows).fill(0.5));
+  const queriesI8 = arena.alloc(nQueries * dim);
+  arena.i8(queriesI8, nQueries * dim).fill(1);
+  const queryScales = copyIn(arena, new Float32Array(nQueries).fill(2));
+  for (const k of [1, 10, 37]) {
+    const idx = arena.alloc(nQueries * k * 4);
+    const score = arena.alloc(nQueries * k * 4);
+    const scratch = arena.alloc(arena.kernel.scanScratchBytes(nQueries, dim));
+    arena.kernel.topKDotBatchI8(
+      idx,
+      score,
+      matI8,
+      scales,
+      queriesI8,
+      queryScales,
+      nQueries,
+      rows,
+      dim,
+      k,
+      scratch,
+    );
+    const want = topKRef(
+      dotRowsI8Ref(
+        arena.i8(matI8, rows * dim).slice(),
+        arena.f32(scales, rows).slice(),
+        arena.i8(queriesI8, dim).slice(),
+        2,
+        rows,
+        dim,
+      ),
+      k,
+    );
+    for (let q = 0; q < nQueries; q++) {
+      assert.deepEqual([...arena.i32(idx + q * k * 4, k)], want.indices);
+      assert.deepEqual([...arena.f32(score + q * k * 4, k)], want.scores);
+    }
+  }
+});
+
+Deno.test("`scanScratchBytes()` grows with queries up to a chunk, then only with dim", () => {
+  const kernel = new KernelArena().kernel;
+  assert.equal(kernel.scanScratchBytes(0, 64), 0);
+  assert.equal(kernel.scanScratchBytes(10, 0), 0);
+  let last = 0;
+  for (const n of [1, 8, 9, 100, 1024, 5000]) {
+    const bytes = kernel.scanScratchBytes(n, 64);
+    assert.equal(bytes % 16, 0);
+    assert.ok(bytes >= last, `${n} queries: ${bytes} < ${last}`);
+    last = bytes;
+  }
+  assert.equal(
+    kernel.scanScratchBytes(5000, 64),
+    kernel.scanScratchBytes(1e6, 64),
+  );
+  assert.ok(
+    kernel.scanScratchBytes(100, 256) > kernel.scanScratchBytes(100, 64),
+  );
 });
 
 Deno.test("`topKDotI8()` recalls at least 95% of the exact top 10", () => {

@@ -76,7 +76,11 @@ export interface KernelExports {
   normalizeRowsF32(target: Ptr, source: Ptr, rows: number, dim: number): void;
   /**
    * `topKDotF32` for `nQueries` queries (`nQueries` × `dim`), outputs
-   * `nQueries` × `k`, streaming the matrix once per block of queries.
+   * `nQueries` × `k`, equal to one `topKDotF32` per query bit for bit. With
+   * `scratch` (16-byte aligned, `scanScratchBytes(nQueries, dim)` bytes) the
+   * matrix is read in tiles and an int8 pass skips the pairs that provably
+   * miss each query's top `k`; without it (or 0) every pair is scored,
+   * several times slower.
    */
   topKDotBatchF32(
     outIndices: Ptr,
@@ -87,7 +91,33 @@ export interface KernelExports {
     rows: number,
     dim: number,
     k: number,
+    scratch?: Ptr,
   ): void;
+  /**
+   * `topKDotI8` for `nQueries` int8 queries (`queriesI8`: `nQueries` × `dim`
+   * i8, `queryScales`: f32[nQueries]), outputs `nQueries` × `k`, equal to one
+   * `topKDotI8` per query bit for bit. `scratch` as for `topKDotBatchF32`; 0
+   * runs `topKDotI8` once per query.
+   */
+  topKDotBatchI8(
+    outIndices: Ptr,
+    outScores: Ptr,
+    matrixI8: Ptr,
+    scales: Ptr,
+    queriesI8: Ptr,
+    queryScales: Ptr,
+    nQueries: number,
+    rows: number,
+    dim: number,
+    k: number,
+    scratch: Ptr,
+  ): void;
+  /**
+   * Bytes of the scratch area `topKDotBatchF32` and `topKDotBatchI8` use for
+   * `nQueries` queries of `dim` dimensions; 0 when either is not positive.
+   * Grows with `nQueries` only up to a chunk of queries.
+   */
+  scanScratchBytes(nQueries: number, dim: number): number;
   /**
    * Symmetric per-row int8 quantisation: `target` (`rows` × `dim` i8) and
    * `scales` (f32[rows]) with `source[r][i] ≈ scales[r] · target[r][i]`.

@@ -244,6 +244,46 @@ export function topKRef(
   return { indices, scores: indices.map((i) => scores[i]!) };
 }
 
+/**
+ * The scores `topKDotI8` ranks by: for each row, the exact integer dot of the
+ * int8 row with the int8 query, times the row's scale, times the query scale,
+ * each product rounded to f32.
+ *
+ * @param matI8 Row-major int8 codes, rows of `dim`.
+ * @param scales One scale per row.
+ * @param queryI8 The query's `dim` int8 codes.
+ * @param queryScale The query's scale.
+ * @param rows Row count.
+ * @param dim Vector length.
+ * @returns One f32 score per row.
+ * @example
+ * ```ts
+ * import { dotRowsI8Ref } from "./_reference.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const scores = dotRowsI8Ref(Int8Array.of(1, 2, -3, 4), Float32Array.of(0.5, 1), Int8Array.of(2, 1), 0.25, 2, 2);
+ * assert.deepEqual([...scores], [0.5, -0.5]);
+ * ```
+ */
+export function dotRowsI8Ref(
+  matI8: Int8Array,
+  scales: Float32Array,
+  queryI8: Int8Array,
+  queryScale: number,
+  rows: number,
+  dim: number,
+): Float32Array {
+  const out = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let dot = 0;
+    for (let d = 0; d < dim; d++) dot += matI8[r * dim + d]! * queryI8[d]!;
+    out[r] = Math.fround(
+      Math.fround(Math.fround(dot) * scales[r]!) * Math.fround(queryScale),
+    );
+  }
+  return out;
+}
+
 /** Adam hyper-parameters of {@linkcode sgnsStepAdamRef}. */
 export interface AdamRefState {
   /** First moments, shaped like `inM`. */
