@@ -173,24 +173,27 @@ export function clearRow(): void {
   let q = codes;
   const end = block + <usize>(d4 * 4 * BLOCK_ROWS);
   do {
+    // Two loads and lane broadcasts cost fewer bounds-checked loads than six splats.
     const qa = v128.load(q);
     const qb = v128.load(q, 16);
-    let x = v128.load32_splat(p);
+    const lo = v128.load(p);
+    const hi = v128.load64_zero(p, 16);
+    let x = v128.shuffle<i32>(lo, lo, 0, 0, 0, 0);
     a0 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qa, a0);
     b0 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qb, b0);
-    x = v128.load32_splat(p, 4);
+    x = v128.shuffle<i32>(lo, lo, 1, 1, 1, 1);
     a1 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qa, a1);
     b1 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qb, b1);
-    x = v128.load32_splat(p, 8);
+    x = v128.shuffle<i32>(lo, lo, 2, 2, 2, 2);
     a2 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qa, a2);
     b2 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qb, b2);
-    x = v128.load32_splat(p, 12);
+    x = v128.shuffle<i32>(lo, lo, 3, 3, 3, 3);
     a3 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qa, a3);
     b3 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qb, b3);
-    x = v128.load32_splat(p, 16);
+    x = v128.shuffle<i32>(hi, hi, 0, 0, 0, 0);
     a4 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qa, a4);
     b4 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qb, b4);
-    x = v128.load32_splat(p, 20);
+    x = v128.shuffle<i32>(hi, hi, 1, 1, 1, 1);
     a5 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qa, a5);
     b5 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qb, b5);
     p += 4 * BLOCK_ROWS;

@@ -165,15 +165,29 @@ function prepareQueries(cq: usize, qn: i32, dim: i32): void {
  * Sets tileL1Max.
  */
 function packTile(src: usize, tn: i32, dim: i32): f32 {
+  // The largest |x| as the largest bit pattern with the sign cleared: for
+  // non-negative floats the order is the integers' order, NaN above Infinity.
   const total = tn * dim;
-  let mv = f32x4.splat(0);
+  const absMask = i32x4.splat(0x7fffffff);
+  let m0 = i32x4.splat(0);
+  let m1 = m0;
+  let m2 = m0;
+  let m3 = m0;
   let i: i32 = 0;
-  for (; i + 4 <= total; i += 4) mv = f32x4.max(mv, f32x4.abs(v128.load(src + (<usize>i << 2))));
-  let m = max<f32>(
-    max<f32>(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)),
-    max<f32>(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)),
+  for (; i + 16 <= total; i += 16) {
+    const p = src + (<usize>i << 2);
+    m0 = i32x4.max_s(m0, v128.and(v128.load(p), absMask));
+    m1 = i32x4.max_s(m1, v128.and(v128.load(p, 16), absMask));
+    m2 = i32x4.max_s(m2, v128.and(v128.load(p, 32), absMask));
+    m3 = i32x4.max_s(m3, v128.and(v128.load(p, 48), absMask));
+  }
+  const mv = i32x4.max_s(i32x4.max_s(m0, m1), i32x4.max_s(m2, m3));
+  let bits = max<i32>(
+    max<i32>(i32x4.extract_lane(mv, 0), i32x4.extract_lane(mv, 1)),
+    max<i32>(i32x4.extract_lane(mv, 2), i32x4.extract_lane(mv, 3)),
   );
-  for (; i < total; i++) m = max<f32>(m, Mathf.abs(load<f32>(src + (<usize>i << 2))));
+  for (; i < total; i++) bits = max<i32>(bits, load<i32>(src + (<usize>i << 2)) & 0x7fffffff);
+  const m = reinterpret<f32>(bits);
   if (!prunable(m)) return 0;
   const inv: f32 = <f32>127.0 / m;
   const invV = f32x4.splat(inv);
@@ -186,12 +200,13 @@ function packTile(src: usize, tn: i32, dim: i32): f32 {
     if (j < tn) {
       const s = src + <usize>j * rowBytes;
       let d: i32 = 0;
+      // Rounded products are finite and within ±127.5: relaxed truncation is exact.
       for (; d < n16; d += 16) {
         const o = <usize>d << 2;
-        const q0 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(s + o), invV)));
-        const q1 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(s + o, 16), invV)));
-        const q2 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(s + o, 32), invV)));
-        const q3 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(s + o, 48), invV)));
+        const q0 = i32x4.relaxed_trunc_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(s + o), invV)));
+        const q1 = i32x4.relaxed_trunc_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(s + o, 16), invV)));
+        const q2 = i32x4.relaxed_trunc_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(s + o, 32), invV)));
+        const q3 = i32x4.relaxed_trunc_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(s + o, 48), invV)));
         v128.store(lyRow + <usize>d, i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(q0, q1), i16x8.narrow_i32x4_s(q2, q3)));
       }
       for (; d < dim; d++) {
