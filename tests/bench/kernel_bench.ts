@@ -143,7 +143,7 @@ function pairRow(
 function benchScans(rows: Row[], matRows: number): void {
   const prng = new Prng(2);
   const arena = new KernelArena({
-    initialBytes: matRows * SCAN_DIM * 5 + (1 << 20),
+    initialBytes: matRows * SCAN_DIM * 5 + (2 << 20),
   });
   const bytes = matRows * SCAN_DIM * 4;
   const mat = arena.alloc(bytes);
@@ -159,26 +159,32 @@ function benchScans(rows: Row[], matRows: number): void {
   });
   rows.push(scanRow(`topKDotF32 (${matRows}×64, k 10)`, one, bytes, 1));
 
-  const batch = time(() => {
-    k.topKDotBatchF32(
-      idx,
-      score,
-      mat,
-      queries,
-      QUERY_BATCH,
-      matRows,
-      SCAN_DIM,
-      TOP_K,
+  const scratch = arena.alloc(k.scanScratchBytes(QUERY_BATCH, SCAN_DIM));
+  for (const area of [scratch, 0]) {
+    const batch = time(() => {
+      k.topKDotBatchF32(
+        idx,
+        score,
+        mat,
+        queries,
+        QUERY_BATCH,
+        matRows,
+        SCAN_DIM,
+        TOP_K,
+        area,
+      );
+    });
+    rows.push(
+      scanRow(
+        `topKDotBatchF32 (${QUERY_BATCH} queries${
+          area === 0 ? ", no scratch" : ""
+        })`,
+        batch,
+        bytes,
+        QUERY_BATCH,
+      ),
     );
-  });
-  rows.push(
-    scanRow(
-      `topKDotBatchF32 (${QUERY_BATCH} queries)`,
-      batch,
-      bytes,
-      QUERY_BATCH,
-    ),
-  );
+  }
 
   const matI8 = arena.alloc(matRows * SCAN_DIM);
   const scales = arena.alloc(matRows * 4);
@@ -201,6 +207,33 @@ function benchScans(rows: Row[], matRows: number): void {
     );
   });
   rows.push(scanRow("topKDotI8 (int8 rows)", int8, matRows * SCAN_DIM, 1));
+
+  const queriesI8 = arena.alloc(QUERY_BATCH * SCAN_DIM);
+  const queryScales = arena.alloc(QUERY_BATCH * 4);
+  k.quantizeRowsI8(queriesI8, queryScales, queries, QUERY_BATCH, SCAN_DIM);
+  const batchI8 = time(() => {
+    k.topKDotBatchI8(
+      idx,
+      score,
+      matI8,
+      scales,
+      queriesI8,
+      queryScales,
+      QUERY_BATCH,
+      matRows,
+      SCAN_DIM,
+      TOP_K,
+      scratch,
+    );
+  });
+  rows.push(
+    scanRow(
+      `topKDotBatchI8 (${QUERY_BATCH} queries)`,
+      batchI8,
+      matRows * SCAN_DIM,
+      QUERY_BATCH,
+    ),
+  );
 }
 
 function scanRow(

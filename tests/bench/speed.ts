@@ -384,71 +384,193 @@ interface ScanRow {
   note: string;
 }
 const scans: ScanRow[] = [];
+
+/** Best of `n` timed calls, in milliseconds. */
+function bestOf(n: number, fn: () => void): number {
+  let best = Infinity;
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+}
+
+/**
+ * A WebAssembly module over an imported memory exporting
+ * `sum(start, end): f32`, the sum of the f32 values in [start, end) (a
+ * non-empty multiple of 64 bytes) with four f32x4 accumulators: a read-only
+ * pass with the same bounds-checked loads as the kernel.
+ */
+function readPassModule(): WebAssembly.Module {
+  const simd = (op: number) => [0xfd, ...uleb(op)];
+  const F32X4_ADD = 228;
+  const F32X4_EXTRACT_LANE = 31;
+  // deno-fmt-ignore
+  const body = [
+    1, 4, 0x7b, // locals 2..5: v128 accumulators
+    0x03, 0x40, // loop
+    ...[0, 1, 2, 3].flatMap((j) => [
+      0x20, 2 + j, 0x20, 0, ...simd(0), 4, ...uleb(16 * j), // v128.load start + 16j
+      ...simd(F32X4_ADD), 0x21, 2 + j,
+    ]),
+    0x20, 0, 0x41, 0xc0, 0x00, 0x6a, 0x22, 0, // start += 64 (signed LEB 64)
+    0x20, 1, 0x49, 0x0d, 0, // br_if start < end
+    0x0b,
+    0x20, 2, 0x20, 3, ...simd(F32X4_ADD), 0x20, 4, 0x20, 5, ...simd(F32X4_ADD),
+    ...simd(F32X4_ADD), 0x21, 2,
+    0x20, 2, ...simd(F32X4_EXTRACT_LANE), 0,
+    ...[1, 2, 3].flatMap((j) => [0x20, 2, ...simd(F32X4_EXTRACT_LANE), j, 0x92]), // f32.add
+    0x0b,
+  ];
+  const section = (id: number, bytes: number[]) => [
+    id,
+    ...uleb(bytes.length),
+    ...bytes,
+  ];
+  const name = (
+    text: string,
+  ) => [text.length, ...new TextEncoder().encode(text)];
+  // deno-fmt-ignore
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...section(1, [1, 0x60, 2, 0x7f, 0x7f, 1, 0x7d]), // (i32, i32) -> f32
+    ...section(2, [1, ...name("env"), ...name("memory"), 2, 0, 0]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...name("sum"), 0, 0]),
+    ...section(10, [1, ...uleb(body.length), ...body]),
+  ];
+  return new WebAssembly.Module(new Uint8Array(bytes));
+}
+
+/** Unsigned LEB128. */
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    const byte = n & 0x7f;
+    n >>>= 7;
+    out.push(n === 0 ? byte : byte | 0x80);
+  } while (n !== 0);
+  return out;
+}
+
 if (!args.values["skip-scan"]) {
   const rowsN = Number(args.values.rows);
   const dim = 64;
-  const arena = new KernelArena();
+  const nq = 1000;
+  const k = 10;
+  const arena = new KernelArena({ initialBytes: rowsN * dim * 5 + (4 << 20) });
   const mat = arena.alloc(rowsN * dim * 4);
-  const query = arena.alloc(dim * 4 * 1000);
-  const outIdx = arena.alloc(1000 * 10 * 4);
-  const outScore = arena.alloc(1000 * 10 * 4);
+  const query = arena.alloc(dim * 4 * nq);
+  const outIdx = arena.alloc(nq * k * 4);
+  const outScore = arena.alloc(nq * k * 4);
   const prng = new Prng(5);
   const m = arena.f32(mat, rowsN * dim);
   for (let i = 0; i < m.length; i++) m[i] = prng.random() - 0.5;
-  const q = arena.f32(query, dim * 1000);
+  const q = arena.f32(query, dim * nq);
   for (let i = 0; i < q.length; i++) q[i] = prng.random() - 0.5;
   const bytes = rowsN * dim * 4;
-  // Bandwidth: best of several full reads of a same-size buffer (a copy reads and writes it).
+  const size = `${rowsN.toLocaleString("en-US")}×${dim} f32`;
+
+  // Bandwidth, two ways: a copy of a filled buffer into a touched one (read
+  // and write), and a read-only wasm pass over the matrix itself.
   const src = new Float32Array(rowsN * dim);
-  const dst = new Float32Array(rowsN * dim);
-  let copyBest = Infinity;
-  for (let i = 0; i < 5; i++) {
-    const t = performance.now();
-    dst.set(src);
-    copyBest = Math.min(copyBest, performance.now() - t);
-  }
-  const gbps = (2 * bytes) / (copyBest / 1000) / 1e9;
-  const readMs = bytes / (gbps * 1e9) * 1000;
+  for (let i = 0; i < src.length; i++) src[i] = i;
+  const dst = new Float32Array(rowsN * dim).fill(1);
+  const copyMs = bestOf(5, () => dst.set(src));
   scans.push({
-    what: `memory bandwidth (copy, read+write)`,
-    ms: copyBest,
-    note: `${gbps.toFixed(1)} GB/s → reading ${
-      rowsN.toLocaleString("en-US")
-    }×${dim} f32 once: ${readMs.toFixed(1)} ms`,
+    what: "memory bandwidth: copy (read + write), best of 5",
+    ms: copyMs,
+    note: `${((2 * bytes) / copyMs / 1e6).toFixed(1)} GB/s moved`,
   });
-  const k = arena.kernel;
-  k.topKDotF32(outIdx, outScore, mat, query, 1000, dim, 10);
-  let best = Infinity;
-  for (let i = 0; i < 10; i++) {
-    const t = performance.now();
-    k.topKDotF32(outIdx, outScore, mat, query, rowsN, dim, 10);
-    best = Math.min(best, performance.now() - t);
-  }
+  const reader = new WebAssembly.Instance(readPassModule(), {
+    env: { memory: arena.memory },
+  }).exports as { sum(start: number, end: number): number };
+  const readMs = bestOf(5, () => reader.sum(mat, mat + bytes));
+  scans.push({
+    what: `memory bandwidth: wasm f32x4 read of the ${size} matrix, best of 5`,
+    ms: readMs,
+    note: `${(bytes / readMs / 1e6).toFixed(1)} GB/s`,
+  });
+
+  const kernel = arena.kernel;
+  kernel.topKDotF32(outIdx, outScore, mat, query, 1000, dim, k);
+  const single = bestOf(10, () => {
+    kernel.topKDotF32(outIdx, outScore, mat, query, rowsN, dim, k);
+  });
   scans.push({
     what: "explore2vec single query, top-10",
-    ms: best,
-    note: `${(best / readMs).toFixed(2)}× one read of the matrix`,
+    ms: single,
+    note: `${(single / readMs).toFixed(2)}× the read pass`,
   });
-  const kernelAny = k as unknown as Record<string, (...a: number[]) => number>;
-  if (typeof kernelAny.topKDotBatchF32 === "function") {
-    const t = performance.now();
-    kernelAny.topKDotBatchF32(
+  const scratch = arena.alloc(kernel.scanScratchBytes(nq, dim));
+  const batch = bestOf(3, () => {
+    kernel.topKDotBatchF32(
       outIdx,
       outScore,
       mat,
       query,
-      1000,
+      nq,
       rowsN,
       dim,
-      10,
+      k,
+      scratch,
     );
-    const ms = performance.now() - t;
-    scans.push({
-      what: "explore2vec 1,000 queries batched, top-10",
-      ms,
-      note: `${(1000 / (ms / 1000)).toFixed(0)} queries/s`,
-    });
-  }
+  });
+  scans.push({
+    what: "explore2vec 1,000 queries batched, top-10",
+    ms: batch,
+    note: `${(nq / (batch / 1000)).toFixed(0)} queries/s`,
+  });
+
+  const matI8 = arena.alloc(rowsN * dim);
+  const scales = arena.alloc(rowsN * 4);
+  kernel.quantizeRowsI8(matI8, scales, mat, rowsN, dim);
+  const queryI8 = arena.alloc(nq * dim);
+  const queryScales = arena.alloc(nq * 4);
+  kernel.quantizeRowsI8(queryI8, queryScales, query, nq, dim);
+  const single8 = bestOf(10, () => {
+    kernel.topKDotI8(
+      outIdx,
+      outScore,
+      matI8,
+      scales,
+      queryI8,
+      arena.f32(queryScales, 1)[0]!,
+      rowsN,
+      dim,
+      k,
+    );
+  });
+  const read8 = bestOf(5, () => reader.sum(matI8, matI8 + rowsN * dim));
+  scans.push({
+    what: "explore2vec int8 single query, top-10",
+    ms: single8,
+    note: `${(single8 / read8).toFixed(2)}× a wasm read of the int8 rows (${
+      read8.toFixed(1)
+    } ms)`,
+  });
+  const batch8 = bestOf(3, () => {
+    kernel.topKDotBatchI8(
+      outIdx,
+      outScore,
+      matI8,
+      scales,
+      queryI8,
+      queryScales,
+      nq,
+      rowsN,
+      dim,
+      k,
+      scratch,
+    );
+  });
+  scans.push({
+    what: "explore2vec int8 1,000 queries batched, top-10",
+    ms: batch8,
+    note: `${(nq / (batch8 / 1000)).toFixed(0)} queries/s`,
+  });
+
   if (await pythonHas("faiss")) {
     const script = `${OUT}/faiss_scan.py`;
     await Deno.writeTextFile(
@@ -462,8 +584,9 @@ q = (rng.random((1000, d), dtype=np.float32) - 0.5)
 index = faiss.IndexFlatIP(d); index.add(x)
 index.search(q[:1], 10)
 best = min((lambda t: (index.search(q[:1], 10), time.perf_counter() - t)[1])(time.perf_counter()) for _ in range(10))
-t = time.perf_counter(); index.search(q, 10); batch = time.perf_counter() - t
-print(best * 1000, batch * 1000)
+def batch():
+    t = time.perf_counter(); index.search(q, 10); return time.perf_counter() - t
+print(best * 1000, min(batch() for _ in range(3)) * 1000)
 `,
     );
     const out = await new Deno.Command(PY, {
@@ -476,20 +599,27 @@ print(best * 1000, batch * 1000)
       Number,
     );
     if (out.success && text.length === 2) {
+      const [faissOne, faissBatch] = text as [number, number];
       scans.push({
         what: "faiss IndexFlatIP single query, top-10 (1 thread)",
-        ms: text[0]!,
-        note: "",
+        ms: faissOne,
+        note: `explore2vec f32 ${(faissOne / single).toFixed(2)}×, int8 ${
+          (faissOne / single8).toFixed(2)
+        }× its speed`,
       });
       scans.push({
-        what: "faiss IndexFlatIP 1,000 queries, top-10 (1 thread)",
-        ms: text[1]!,
-        note: `${(1000 / (text[1]! / 1000)).toFixed(0)} queries/s`,
+        what: "faiss IndexFlatIP 1,000 queries, top-10 (1 thread), best of 3",
+        ms: faissBatch,
+        note: `${
+          (nq / (faissBatch / 1000)).toFixed(0)
+        } queries/s; explore2vec f32 ${
+          (faissBatch / batch).toFixed(2)
+        }×, int8 ${(faissBatch / batch8).toFixed(2)}× its throughput`,
       });
     } else log(new TextDecoder().decode(out.stderr));
-  } else {log(
-      "faiss not installed (Debian: python3-faiss): scan comparison skipped",
-    );}
+  } else {
+    log("faiss not installed (Debian: python3-faiss): scan comparison skipped");
+  }
 }
 
 // ---- report ----
