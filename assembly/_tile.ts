@@ -31,6 +31,11 @@ const TILE_BYTES: i32 = 32768;
 const MAX_CHUNK: i32 = 1024;
 /** Bytes of 7-bit query codes per chunk, at most. */
 const CHUNK_CODE_BYTES: i32 = 1 << 18;
+/**
+ * Widest rows the tiled pass takes: accumulators stay below
+ * (64·127 + 127·127)·dim < 2^31.
+ */
+export const MAX_TILED_DIM: i32 = 65536;
 /** A threshold that no accumulator reaches: skip every row. */
 export const TAU_SKIP: i32 = i32.MAX_VALUE;
 /** A threshold every accumulator reaches: score every row. */

@@ -27,7 +27,7 @@
 import { dot4ScanF32, dotScanF32 } from "./_scan";
 import { heapFinish, heapOffer } from "./_heap";
 import {
-  BLOCK_ROWS, TAU_ALL, TAU_SKIP, blockCandidates, clampTau, clearRow, lyChunk, lyCodes, lyD4, lyInit, lyL1, lyRow,
+  BLOCK_ROWS, MAX_TILED_DIM, TAU_ALL, TAU_SKIP, blockCandidates, clampTau, clearRow, lyChunk, lyCodes, lyD4, lyInit, lyL1, lyRow,
   lyScale, lyTau, lyTile, lyTileRows, padCodes, placeRow, putCode, scratchLayout, tileL1Max,
 } from "./_tile";
 
@@ -41,9 +41,9 @@ const HUGE: f32 = 1.2676506002282294e30; // 2^100
  * For each of `nQueries` queries (`queries`: `nQueries` × `dim` f32), writes
  * the `k` best rows of `mat` (`rows` × `dim` f32) to `outIdx` (i32) and
  * `outScore` (f32), both `nQueries` × `k`, exactly as `topKDotF32` would for
- * that query. `scratch` is a 16-byte aligned area of
- * `scanScratchBytes(nQueries, dim)` bytes, or 0 for the slower scan without
- * one. Other pointers need 4-byte alignment (16 is faster).
+ * that query. `scratch` is an area of `scanScratchBytes(nQueries, dim)`
+ * bytes, or 0 for the slower scan without one. Pointers need 4-byte
+ * alignment (16 is faster).
  */
 export function topKDotBatchF32(
   outIdx: usize,
@@ -59,7 +59,7 @@ export function topKDotBatchF32(
   if (k <= 0 || nQueries <= 0) return;
   const n = min<i32>(k, max<i32>(rows, 0));
   const heapBytes = <usize>k << 2;
-  if (scratch == 0 || dim <= 0 || rows <= 0) {
+  if (scratch == 0 || dim <= 0 || dim > MAX_TILED_DIM || rows <= 0) {
     scanRows(outIdx, outScore, mat, queries, nQueries, 0, max<i32>(rows, 0), n, dim, k);
   } else {
     scratchLayout(scratch, nQueries, dim);

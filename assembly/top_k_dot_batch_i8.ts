@@ -19,7 +19,7 @@
 import { dotScanI8 } from "./_scan";
 import { heapFinish, heapOffer } from "./_heap";
 import {
-  BLOCK_ROWS, TAU_ALL, TAU_SKIP, blockCandidates, clampTau, clearRow, lyChunk, lyCodes, lyD4, lyInit, lyRow,
+  BLOCK_ROWS, MAX_TILED_DIM, TAU_ALL, TAU_SKIP, blockCandidates, clampTau, clearRow, lyChunk, lyCodes, lyD4, lyInit, lyRow,
   lyScale, lyTau, lyTile, lyTileRows, padCodes, placeRow, putCode, scratchLayout,
 } from "./_tile";
 import { topKDotI8 } from "./top_k_dot_i8";
@@ -29,9 +29,9 @@ import { topKDotI8 } from "./top_k_dot_i8";
  * scales `queryScales`: f32[nQueries]), writes the `k` best rows of `matI8`
  * (`rows` × `dim` i8, row scales `scales`) to `outIdx` (i32) and `outScore`
  * (f32), both `nQueries` × `k`, exactly as `topKDotI8` would for that query.
- * `scratch` is a 16-byte aligned area of `scanScratchBytes(nQueries, dim)`
- * bytes, or 0 to run topKDotI8 once per query. f32 and i32 pointers need
- * 4-byte alignment.
+ * `scratch` is an area of `scanScratchBytes(nQueries, dim)` bytes, or 0 to
+ * run topKDotI8 once per query. Scratch, f32 and i32 pointers need 4-byte
+ * alignment.
  */
 export function topKDotBatchI8(
   outIdx: usize,
@@ -49,7 +49,7 @@ export function topKDotBatchI8(
   if (k <= 0 || nQueries <= 0) return;
   const heapBytes = <usize>k << 2;
   const rowBytes = <usize>max<i32>(dim, 0);
-  if (scratch == 0 || dim <= 0 || rows <= 0) {
+  if (scratch == 0 || dim <= 0 || dim > MAX_TILED_DIM || rows <= 0) {
     for (let q: i32 = 0; q < nQueries; q++) {
       const h = <usize>q * heapBytes;
       topKDotI8(

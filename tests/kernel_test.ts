@@ -516,6 +516,7 @@ const BATCH_SHAPES = [
   [7, 1, 2, 9],
   [40, 5, 3, 1100],
   [130, 1000, 4, 300],
+  [3, 70000, 2, 2],
 ];
 
 Deno.test("`topKDotBatchF32()` equals one `topKDotF32()` per query, with scratch or without", () => {
@@ -720,7 +721,8 @@ function assertBatchF32(
 ): void {
   const idx = arena.alloc(nQueries * k * 4);
   const score = arena.alloc(nQueries * k * 4);
-  const scratch = arena.alloc(arena.kernel.scanScratchBytes(nQueries, dim));
+  // Scratch needs only 4-byte alignment.
+  const scratch = arena.alloc(arena.kernel.scanScratchBytes(nQueries, dim), 4);
   arena.kernel.topKDotBatchF32(
     idx,
     score,
@@ -730,7 +732,7 @@ function assertBatchF32(
     rows,
     dim,
     k,
-    scratch,
+    scratch % 16 === 0 ? scratch + 4 : scratch,
   );
   const one = arena.alloc(k * 4);
   const oneScore = arena.alloc(k * 4);
@@ -832,6 +834,7 @@ Deno.test("`scanScratchBytes()` grows with queries up to a chunk, then only with
   const kernel = new KernelArena().kernel;
   assert.equal(kernel.scanScratchBytes(0, 64), 0);
   assert.equal(kernel.scanScratchBytes(10, 0), 0);
+  assert.equal(kernel.scanScratchBytes(10, 70000), 0);
   let last = 0;
   for (const n of [1, 8, 9, 100, 1024, 5000]) {
     const bytes = kernel.scanScratchBytes(n, 64);

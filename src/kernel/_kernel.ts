@@ -77,7 +77,7 @@ export interface KernelExports {
   /**
    * `topKDotF32` for `nQueries` queries (`nQueries` × `dim`), outputs
    * `nQueries` × `k`, equal to one `topKDotF32` per query bit for bit. With
-   * `scratch` (16-byte aligned, `scanScratchBytes(nQueries, dim)` bytes) the
+   * `scratch` (`scanScratchBytes(nQueries, dim)` bytes, 4-byte aligned) the
    * matrix is read in tiles and an int8 pass skips the pairs that provably
    * miss each query's top `k`; without it (or 0) every pair is scored,
    * several times slower.
@@ -114,8 +114,9 @@ export interface KernelExports {
   ): void;
   /**
    * Bytes of the scratch area `topKDotBatchF32` and `topKDotBatchI8` use for
-   * `nQueries` queries of `dim` dimensions; 0 when either is not positive.
-   * Grows with `nQueries` only up to a chunk of queries.
+   * `nQueries` queries of `dim` dimensions; 0 when either is not positive or
+   * `dim` exceeds 65536 (the scans then run without scratch). Grows with
+   * `nQueries` only up to a chunk of queries.
    */
   scanScratchBytes(nQueries: number, dim: number): number;
   /**
