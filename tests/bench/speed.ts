@@ -387,11 +387,21 @@ const scans: ScanRow[] = [];
 
 /** Best of `n` timed calls, in milliseconds. */
 function bestOf(n: number, fn: () => void): number {
-  let best = Infinity;
+  return bestOfEach(n, [fn])[0]!;
+}
+
+/**
+ * Best of `n` timed calls of each function, in milliseconds, the calls taken
+ * in turn so that all of them meet the same cache and machine load.
+ */
+function bestOfEach(n: number, fns: (() => void)[]): number[] {
+  const best = fns.map(() => Infinity);
   for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    fn();
-    best = Math.min(best, performance.now() - t);
+    fns.forEach((fn, j) => {
+      const t = performance.now();
+      fn();
+      best[j] = Math.min(best[j]!, performance.now() - t);
+    });
   }
   return best;
 }
@@ -486,18 +496,18 @@ if (!args.values["skip-scan"]) {
   const reader = new WebAssembly.Instance(readPassModule(), {
     env: { memory: arena.memory },
   }).exports as { sum(start: number, end: number): number };
-  const readMs = bestOf(5, () => reader.sum(mat, mat + bytes));
+  const kernel = arena.kernel;
+  kernel.topKDotF32(outIdx, outScore, mat, query, 1000, dim, k);
+  const [readMs, single] = bestOfEach(10, [
+    () => reader.sum(mat, mat + bytes),
+    () => kernel.topKDotF32(outIdx, outScore, mat, query, rowsN, dim, k),
+  ]) as [number, number];
   scans.push({
-    what: `memory bandwidth: wasm f32x4 read of the ${size} matrix, best of 5`,
+    what: `memory bandwidth: wasm f32x4 read of the ${size} matrix, best of 10`,
     ms: readMs,
     note: `${(bytes / readMs / 1e6).toFixed(1)} GB/s`,
   });
 
-  const kernel = arena.kernel;
-  kernel.topKDotF32(outIdx, outScore, mat, query, 1000, dim, k);
-  const single = bestOf(10, () => {
-    kernel.topKDotF32(outIdx, outScore, mat, query, rowsN, dim, k);
-  });
   scans.push({
     what: "explore2vec single query, top-10",
     ms: single,
@@ -529,20 +539,21 @@ if (!args.values["skip-scan"]) {
   const queryI8 = arena.alloc(nq * dim);
   const queryScales = arena.alloc(nq * 4);
   kernel.quantizeRowsI8(queryI8, queryScales, query, nq, dim);
-  const single8 = bestOf(10, () => {
-    kernel.topKDotI8(
-      outIdx,
-      outScore,
-      matI8,
-      scales,
-      queryI8,
-      arena.f32(queryScales, 1)[0]!,
-      rowsN,
-      dim,
-      k,
-    );
-  });
-  const read8 = bestOf(5, () => reader.sum(matI8, matI8 + rowsN * dim));
+  const [read8, single8] = bestOfEach(10, [
+    () => reader.sum(matI8, matI8 + rowsN * dim),
+    () =>
+      kernel.topKDotI8(
+        outIdx,
+        outScore,
+        matI8,
+        scales,
+        queryI8,
+        arena.f32(queryScales, 1)[0]!,
+        rowsN,
+        dim,
+        k,
+      ),
+  ]) as [number, number];
   scans.push({
     what: "explore2vec int8 single query, top-10",
     ms: single8,
