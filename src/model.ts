@@ -352,9 +352,14 @@ export class Model {
     if (want === 0) return Array.from({ length: n }, () => []);
     const unit = normalizeRows(queries, dim);
     const int8 = precision === "int8" ? this.#int8(index) : null;
-    this.#reserve(index, int8 === null ? n * dim * 4 : dim, n * want);
+    const kernel = index.arena.kernel;
+    // Query vectors (f32) or codes then scales (int8), then the batched scans' scratch.
+    const codeBytes = Math.ceil(n * dim / 16) * 16;
+    const queryBytes = int8 === null ? n * dim * 4 : codeBytes + n * 4;
+    const scratchBytes = n > 1 ? kernel.scanScratchBytes(n, dim) : 0;
+    this.#reserve(index, queryBytes + scratchBytes, n * want);
+    const scratch = index.queries + queryBytes;
     const arena = index.arena;
-    const kernel = arena.kernel;
     if (int8 === null) {
       arena.f32(index.queries, n * dim).set(unit);
       if (n === 1) {
@@ -377,24 +382,45 @@ export class Model {
           this.size,
           dim,
           want,
+          scratch,
         );
       }
     } else {
+      const scales = index.queries + codeBytes;
+      const codes = arena.i8(index.queries, n * dim);
+      const queryScales = arena.f32(scales, n);
       for (let q = 0; q < n; q++) {
         const { scale, values } = quantizeQuery(
           unit.subarray(q * dim, (q + 1) * dim),
         );
-        arena.i8(index.queries, dim).set(values);
+        codes.set(values, q * dim);
+        queryScales[q] = scale;
+      }
+      if (n === 1) {
         kernel.topKDotI8(
-          index.outIdx + q * want * 4,
-          index.outScore + q * want * 4,
+          index.outIdx,
+          index.outScore,
           int8.matrix,
           int8.scales,
           index.queries,
-          scale,
+          queryScales[0]!,
           this.size,
           dim,
           want,
+        );
+      } else if (n > 1) {
+        kernel.topKDotBatchI8(
+          index.outIdx,
+          index.outScore,
+          int8.matrix,
+          int8.scales,
+          index.queries,
+          scales,
+          n,
+          this.size,
+          dim,
+          want,
+          scratch,
         );
       }
     }
