@@ -114,6 +114,20 @@
     x = v128.load(r3 + o);
     a3 = i32x4.add(a3, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(x), ql), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(x), qh)));
   }
+  return finishDot4I8(a0, a1, a2, a3, row, rowBytes, query, i, dim);
+}
+
+/**
+ * The end of a four-row int8 dot: lane j of the result is the sum of the
+ * lanes of `aj` plus row j's scalar tail from dimension `i` on.
+ */
+@inline export function finishDot4I8(
+  a0: v128, a1: v128, a2: v128, a3: v128,
+  row: usize, rowBytes: usize, query: usize, i: i32, dim: i32,
+): v128 {
+  const r1 = row + rowBytes;
+  const r2 = r1 + rowBytes;
+  const r3 = r2 + rowBytes;
   const s01 = i32x4.add(v128.shuffle<i32>(a0, a1, 0, 1, 4, 5), v128.shuffle<i32>(a0, a1, 2, 3, 6, 7));
   const s23 = i32x4.add(v128.shuffle<i32>(a2, a3, 0, 1, 4, 5), v128.shuffle<i32>(a2, a3, 2, 3, 6, 7));
   let s = i32x4.add(v128.shuffle<i32>(s01, s23, 0, 2, 4, 6), v128.shuffle<i32>(s01, s23, 1, 3, 5, 7));

@@ -9,7 +9,7 @@
 // 16 bytes of a row and every implementation returns the exact sum. A query
 // holding -128 is scored with the widening dot (dot4ScanI8) instead.
 
-import { dot4ScanI8, dotScanI8 } from "./_scan";
+import { dot4ScanI8, dotScanI8, finishDot4I8 } from "./_scan";
 import { heapFinish, heapOffer } from "./_heap";
 
 /**
@@ -49,28 +49,10 @@ import { heapFinish, heapOffer } from "./_heap";
     p3 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qp, p3);
     m3 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x, qm, m3);
   }
-  const a0 = i32x4.sub(p0, m0);
-  const a1 = i32x4.sub(p1, m1);
-  const a2 = i32x4.sub(p2, m2);
-  const a3 = i32x4.sub(p3, m3);
-  const s01 = i32x4.add(v128.shuffle<i32>(a0, a1, 0, 1, 4, 5), v128.shuffle<i32>(a0, a1, 2, 3, 6, 7));
-  const s23 = i32x4.add(v128.shuffle<i32>(a2, a3, 0, 1, 4, 5), v128.shuffle<i32>(a2, a3, 2, 3, 6, 7));
-  let s = i32x4.add(v128.shuffle<i32>(s01, s23, 0, 2, 4, 6), v128.shuffle<i32>(s01, s23, 1, 3, 5, 7));
-  if (i < dim) {
-    let t0 = i32x4.extract_lane(s, 0);
-    let t1 = i32x4.extract_lane(s, 1);
-    let t2 = i32x4.extract_lane(s, 2);
-    let t3 = i32x4.extract_lane(s, 3);
-    for (; i < dim; i++) {
-      const q = <i32>load<i8>(query + <usize>i);
-      t0 += <i32>load<i8>(row + <usize>i) * q;
-      t1 += <i32>load<i8>(r1 + <usize>i) * q;
-      t2 += <i32>load<i8>(r2 + <usize>i) * q;
-      t3 += <i32>load<i8>(r3 + <usize>i) * q;
-    }
-    s = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(s, 0, t0), 1, t1), 2, t2), 3, t3);
-  }
-  return s;
+  return finishDot4I8(
+    i32x4.sub(p0, m0), i32x4.sub(p1, m1), i32x4.sub(p2, m2), i32x4.sub(p3, m3),
+    row, rowBytes, query, i, dim,
+  );
 }
 
 /** Whether any of the `dim` bytes at `p` is -128. */
