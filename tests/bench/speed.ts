@@ -5,6 +5,7 @@
  * ```sh
  * deno task bench                       # generated dense corpus, all installed peers
  * deno task bench --rounds 3            # best of 3 interleaved rounds (default 2)
+ * deno task bench --only explore2vec --skip-scan   # one trainer, no scans
  * deno task bench --tokens 1000000      # smaller corpus
  * deno task bench --input sessions.txt  # your own sessions (text format)
  * ```
@@ -43,6 +44,7 @@ const args = parseArgs({
     rows: { type: "string", default: "1000000" },
     python: { type: "string", default: "/usr/bin/python3" },
     rounds: { type: "string", default: "2" },
+    only: { type: "string" },
   },
 });
 const OUT = args.values.out!;
@@ -368,6 +370,14 @@ m.wv.save_word2vec_format(sys.argv[2], binary=True)
     }
   } else log("word2vec C tool not found (set WORD2VEC_BIN): skipped");
 
+  const only = args.values.only;
+  if (only !== undefined) {
+    for (let i = jobs.length - 1; i >= 0; i--) {
+      if (!jobs[i]!.tool.toLowerCase().startsWith(only.toLowerCase())) {
+        jobs.splice(i, 1);
+      }
+    }
+  }
   const best = jobs.map(() => ({ seconds: Infinity, peakMb: 0, ok: true }));
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [i, job] of jobs.entries()) {
