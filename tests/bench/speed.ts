@@ -681,7 +681,7 @@ if (rows.length > 0) {
   );
   console.log(
     `Ratios are against ${
-      ref ? `${ref.tool}, 1 thread` : "nothing (no peer installed)"
+      ref ? `${ref.tool}, 1 thread` : "nothing (no peer in this run)"
     }.\n`,
   );
   console.log(
