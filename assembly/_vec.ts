@@ -52,25 +52,3 @@
     store<f32>(y + o, load<f32>(y + o) + a * load<f32>(x + o));
   }
 }
-
-/**
- * The fused word2vec update of one output row `v` against the center `u`:
- * `grad += g * v` (with `v` before its update), then `v += g * u`.
- */
-@inline export function sgdPairUpdateF32(grad: usize, v: usize, u: usize, g: f32, dim: i32): void {
-  const gv = f32x4.splat(g);
-  let i: i32 = 0;
-  const n4 = dim & ~3;
-  for (; i < n4; i += 4) {
-    const o = <usize>i << 2;
-    const vv = v128.load(v + o);
-    v128.store(grad + o, f32x4.add(v128.load(grad + o), f32x4.mul(gv, vv)));
-    v128.store(v + o, f32x4.add(vv, f32x4.mul(gv, v128.load(u + o))));
-  }
-  for (; i < dim; i++) {
-    const o = <usize>i << 2;
-    const vs = load<f32>(v + o);
-    store<f32>(grad + o, load<f32>(grad + o) + g * vs);
-    store<f32>(v + o, vs + g * load<f32>(u + o));
-  }
-}

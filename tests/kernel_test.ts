@@ -143,10 +143,24 @@ Deno.test("`sigmoidF32()` and `logSigmoidF32()` interpolate within 3e-6 of exact
   assert.equal(arena.kernel.logSigmoidF32(table, 1e30), 0);
 });
 
-Deno.test("`sgnsStepF32()` matches the reference for tail dims and repeated rows", () => {
-  const nNeg = 5;
+Deno.test("`sgnsStepF32()` matches the reference for tail dims, negative counts and repeated rows", () => {
   const lr = 0.05;
-  for (const dim of [1, 3, 7, 16, 100]) {
+  // Negative counts give target groups of one, two and three rows, and
+  // several groups per pair; dims cover the scalar tail.
+  for (
+    const [dim, nNeg] of [
+      [1, 5],
+      [3, 5],
+      [7, 5],
+      [16, 5],
+      [100, 5],
+      [7, 0],
+      [16, 1],
+      [5, 2],
+      [100, 8],
+      [9, 12],
+    ] as const
+  ) {
     // A vocabulary of 6 rows over 200 pairs repeats every row many times.
     const b = makeBatch(dim, 6, dim, 200, nNeg);
     const loss = runSgd(b, nNeg, dim, lr);
@@ -163,9 +177,10 @@ Deno.test("`sgnsStepF32()` matches the reference for tail dims and repeated rows
     const dIn = maxAbsDiff(b.arena.f32(b.ptrs.inM, b.inM.length), b.inM);
     const dOut = maxAbsDiff(b.arena.f32(b.ptrs.outM, b.outM.length), b.outM);
     const dLoss = Math.abs(loss - refLoss) / Math.max(1, Math.abs(refLoss));
-    assert.ok(dIn < 1e-4, `dim ${dim}: max |Δ in| ${dIn}`);
-    assert.ok(dOut < 1e-4, `dim ${dim}: max |Δ out| ${dOut}`);
-    assert.ok(dLoss < 1e-5, `dim ${dim}: relative loss difference ${dLoss}`);
+    const at = `dim ${dim}, ${nNeg} negatives`;
+    assert.ok(dIn < 1e-4, `${at}: max |Δ in| ${dIn}`);
+    assert.ok(dOut < 1e-4, `${at}: max |Δ out| ${dOut}`);
+    assert.ok(dLoss < 1e-5, `${at}: relative loss difference ${dLoss}`);
   }
 });
 
