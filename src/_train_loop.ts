@@ -34,6 +34,16 @@ export interface BatchLayout {
   grad: Ptr;
 }
 
+/** Int32 values in a `SharedArrayBuffer`, as sent to the Workers. */
+export interface SharedInt32s {
+  /** The buffer. */
+  buffer: SharedArrayBuffer;
+  /** Byte offset of the first value. */
+  byteOffset: number;
+  /** Number of values. */
+  length: number;
+}
+
 /** A running tally a loop reports. */
 export interface LoopTally {
   /** 1-based epoch. */

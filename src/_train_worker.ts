@@ -12,22 +12,25 @@ import { Prng } from "./prng.ts";
 import {
   type BatchLayout,
   runEpochs,
+  type SharedInt32s,
   type TrainLayout,
 } from "./_train_loop.ts";
 import type { TrainParams } from "./train_options.ts";
 
 /** What the main thread sends to a training Worker. */
 export interface WorkerJob {
-  /** The shared memory holding matrices, corpus and batches. */
+  /** The shared kernel memory holding matrices, tables and batches. */
   memory: WebAssembly.Memory;
+  /** Whether that memory was made by a `fixed` arena. */
+  fixed: boolean;
   /** Matrix and table pointers. */
   layout: TrainLayout;
   /** This Worker's batch pointers. */
   batch: BatchLayout;
-  /** Corpus ids in shared memory: pointer and length. */
-  ids: [number, number];
-  /** Session offsets in shared memory: pointer and length. */
-  offsets: [number, number];
+  /** Corpus ids. */
+  ids: SharedInt32s;
+  /** Session offsets. */
+  offsets: SharedInt32s;
   /** Vocabulary counts. */
   counts: Float64Array;
   /** Resolved hyperparameters. */
@@ -51,11 +54,10 @@ const scope = globalThis as unknown as {
 scope.onmessage = (event: MessageEvent<WorkerJob>) => {
   try {
     const job = event.data;
-    const arena = KernelArena.attach(job.memory);
-    const corpus = {
-      ids: arena.i32(job.ids[0], job.ids[1]),
-      offsets: arena.i32(job.offsets[0], job.offsets[1]),
-    };
+    const arena = KernelArena.attach(job.memory, job.fixed);
+    const view = (s: SharedInt32s) =>
+      new Int32Array(s.buffer, s.byteOffset, s.length);
+    const corpus = { ids: view(job.ids), offsets: view(job.offsets) };
     const p = job.params;
     const stream = new PairStream(corpus, job.counts, {
       window: p.window,

@@ -34,9 +34,11 @@ import {
 } from "./checkpoint.ts";
 import { KernelArena, SIGMOID_TABLE_BYTES } from "./kernel/_kernel.ts";
 import {
+  align16,
   batchBytes,
   layoutBatch,
   runEpochs,
+  type SharedInt32s,
   type TrainLayout,
 } from "./_train_loop.ts";
 
@@ -360,18 +362,29 @@ export async function trainCorpusParallel(
     return trainCorpus(vocab, corpus, params, options);
   }
   checkBeforeTraining(vocab, corpus, params, threads, options.memoryLimit);
+  // The Workers read the corpus from JavaScript, so it only needs to be
+  // shared: where it was read into shared kernel memory it stays there.
   const inKernel = takeCorpusMemory(corpus, true);
-  const arena = inKernel?.arena ?? new KernelArena({ shared: true });
-  const layout = layoutMatrices(arena, vocab, params);
-  let idsPtr: number;
+  const tokens = corpus.ids.length;
+  let ids: SharedInt32s;
   if (inKernel !== undefined) {
-    idsPtr = inKernel.ids;
+    ids = {
+      buffer: inKernel.arena.memory.buffer as SharedArrayBuffer,
+      byteOffset: inKernel.ids,
+      length: tokens,
+    };
   } else {
-    idsPtr = arena.alloc(corpus.ids.length * 4);
-    arena.i32(idsPtr, corpus.ids.length).set(corpus.ids);
+    ids = sharedCopy(corpus.ids);
   }
-  const offsetsPtr = arena.alloc(corpus.offsets.length * 4);
-  arena.i32(offsetsPtr, corpus.offsets.length).set(corpus.offsets);
+  const offsets = sharedCopy(corpus.offsets);
+  // The kernel's memory is fixed at the size training needs, so the engine
+  // compiles the kernel for a memory that cannot grow (see `fixed`).
+  const arena = new KernelArena({
+    shared: true,
+    fixed: true,
+    initialBytes: trainingBytes(vocab, params, threads),
+  });
+  const layout = layoutMatrices(arena, vocab, params);
   const batches = Array.from(
     { length: threads },
     () => layoutBatch(arena.alloc(batchBytes(params)), params),
@@ -459,10 +472,11 @@ export async function trainCorpusParallel(
           };
           worker.postMessage({
             memory: arena.memory,
+            fixed: true,
             layout,
             batch,
-            ids: [idsPtr, corpus.ids.length],
-            offsets: [offsetsPtr, corpus.offsets.length],
+            ids,
+            offsets,
             counts: vocab.counts,
             params,
             range: ranges[w]!,
@@ -476,6 +490,26 @@ export async function trainCorpusParallel(
     for (const worker of workers) worker.terminate();
   }
   return modelFrom(arena, layout, vocab, params);
+}
+
+function sharedCopy(values: Int32Array): SharedInt32s {
+  const buffer = new SharedArrayBuffer(values.length * 4);
+  new Int32Array(buffer).set(values);
+  return { buffer, byteOffset: 0, length: values.length };
+}
+
+/** Bytes of kernel memory training allocates: what `layoutMatrices` and the batches take, with alignment slack. */
+function trainingBytes(
+  vocab: Vocabulary,
+  params: TrainParams,
+  threads: number,
+): number {
+  const matrix = align16(vocab.size * params.dim * 4) + 16;
+  let bytes = align16(SIGMOID_TABLE_BYTES) + 16 + 2 * matrix;
+  if (params.optimizer === "adam") {
+    bytes += 4 * matrix + 2 * (align16(vocab.size * 4) + 16);
+  }
+  return bytes + threads * (align16(batchBytes(params)) + 16);
 }
 
 /** Seed offset of the pair stream's generator (the initial vectors use `seed` itself). */

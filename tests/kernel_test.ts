@@ -5,7 +5,9 @@ import {
   type Ptr,
   SIGMOID_MAX_X,
   SIGMOID_TABLE_BYTES,
+  withMemoryLimits,
 } from "../src/kernel/_kernel.ts";
+import { KERNEL_WASM, KERNEL_WASM_SHARED } from "../src/kernel/_wasm.ts";
 import {
   dotRowsI8Ref,
   dotRowsRef,
@@ -983,6 +985,92 @@ Deno.test("`KernelArena.attach()` runs the shared kernel over a received memory"
   assert.equal(worker.kernel.topKDotF32(idx, score, mat, query, 50, 8, 10), 10);
   assert.deepEqual([...owner.i32(idx, 10)], topKRef(s.scores, 10).indices);
   assert.throws(() => worker.alloc(16), Error);
+});
+
+Deno.test("a `fixed` arena never grows and trains exactly like a growable one", () => {
+  const nNeg = 5;
+  const dim = 16;
+  const a = makeBatch(31, 40, dim, 300, nNeg);
+  const lossA = runSgd(a, nNeg, dim, 0.05);
+  for (const shared of [false, true]) {
+    // The same batch again, laid out at the same offsets in a fixed arena.
+    const b = makeBatch(31, 40, dim, 300, nNeg);
+    const fixed = new KernelArena({
+      shared,
+      fixed: true,
+      initialBytes: b.arena.bytesUsed,
+    });
+    const pages = fixed.memory.buffer.byteLength / 65536;
+    fixed.alloc(b.arena.bytesUsed - 1024);
+    new Uint8Array(fixed.memory.buffer).set(
+      new Uint8Array(b.arena.memory.buffer, 0, b.arena.bytesUsed),
+    );
+    const lossB = fixed.kernel.sgnsStepF32(
+      b.ptrs.inM,
+      b.ptrs.outM,
+      b.ptrs.centers,
+      b.ptrs.contexts,
+      b.ptrs.negs,
+      b.centers.length,
+      nNeg,
+      dim,
+      0.05,
+      b.ptrs.grad,
+      b.ptrs.table,
+    );
+    assert.equal(lossB, lossA);
+    assert.deepEqual(
+      fixed.f32(b.ptrs.inM, a.inM.length),
+      a.arena.f32(a.ptrs.inM, a.inM.length),
+    );
+    assert.deepEqual(
+      fixed.f32(b.ptrs.outM, a.outM.length),
+      a.arena.f32(a.ptrs.outM, a.outM.length),
+    );
+    assert.throws(() => fixed.alloc(pages * 65536), /growing memory .* failed/);
+    assert.equal(fixed.memory.buffer.byteLength, pages * 65536);
+    if (shared) {
+      const worker = KernelArena.attach(fixed.memory, true);
+      assert.equal(worker.shared, true);
+      assert.equal(
+        worker.kernel.sigmoidF32(b.ptrs.table, 0),
+        fixed.kernel.sigmoidF32(b.ptrs.table, 0),
+      );
+    }
+  }
+});
+
+Deno.test("`withMemoryLimits()` fixes the imported memory's size and refuses modules without one", () => {
+  const module = new WebAssembly.Module(
+    withMemoryLimits(KERNEL_WASM_SHARED, 3, 3) as Uint8Array<ArrayBuffer>,
+  );
+  const instantiate = (memory: WebAssembly.Memory) =>
+    new WebAssembly.Instance(module, { env: { memory, abort() {} } });
+  assert.ok(
+    instantiate(
+      new WebAssembly.Memory({ initial: 3, maximum: 3, shared: true }),
+    ),
+  );
+  // A memory that could grow past 3 pages, or is smaller, does not link.
+  assert.throws(
+    () =>
+      instantiate(
+        new WebAssembly.Memory({ initial: 3, maximum: 4, shared: true }),
+      ),
+    WebAssembly.LinkError,
+  );
+  assert.throws(
+    () =>
+      instantiate(
+        new WebAssembly.Memory({ initial: 2, maximum: 2, shared: true }),
+      ),
+    WebAssembly.LinkError,
+  );
+  // The module header alone imports nothing.
+  assert.throws(
+    () => withMemoryLimits(KERNEL_WASM.subarray(0, 8), 1, 1),
+    /Cannot rewrite the kernel's memory limits: no imported memory/,
+  );
 });
 
 Deno.test("`_build.ts --check` finds the committed kernel up to date", async () => {
