@@ -29,7 +29,7 @@ import { categoryAgreement, evaluate } from "../../src/evaluate.ts";
 import type { Model } from "../../src/model.ts";
 import { loadModel } from "../../src/model_io.ts";
 import { leaveLastOut, splitByTime } from "../../src/split.ts";
-import { trainSync } from "../../src/train.ts";
+import { train, trainSync } from "../../src/train.ts";
 import {
   resolveTrainOptions,
   SESSION_PRESET,
@@ -214,6 +214,17 @@ function score(model: Model, dataset: Dataset, seconds: number): Measure {
 function ours(dataset: Dataset, options: TrainOptions, seed: number): Measure {
   const start = performance.now();
   const model = trainSync(dataset.train, { ...options, seed });
+  return score(model, dataset, (performance.now() - start) / 1000);
+}
+
+/** Like {@linkcode ours}, through `train()`, which runs `options.threads` Workers. */
+async function oursAsync(
+  dataset: Dataset,
+  options: TrainOptions,
+  seed: number,
+): Promise<Measure> {
+  const start = performance.now();
+  const model = await train(dataset.train, { ...options, seed });
   return score(model, dataset, (performance.now() - start) / 1000);
 }
 
@@ -538,6 +549,12 @@ async function runDataset(
     (s) => ours(dataset, { ...PRESET, selfPairs: false }, s),
     variantSeeds,
   );
+  await run(
+    "ours-preset-threads2",
+    "ours, preset, 2 threads (Hogwild, not bit-reproducible)",
+    (s) => oursAsync(dataset, { ...PRESET, threads: 2 }, s),
+    variantSeeds,
+  );
   const variants: [string, string, TrainOptions][] = [
     [
       "uniform",
@@ -748,6 +765,7 @@ function summary(results: DatasetResult[]): void {
     ["gensim-preset", "gensim, the preset's settings"],
     ["ours-nlp-noself", "ours, NLP defaults, selfPairs off"],
     ["ours-preset-noself", "ours, preset, selfPairs off"],
+    ["ours-preset-threads2", "ours, preset, 2 threads"],
     ["hard", "ours, preset + sampler hard"],
     ["mixed", "ours, preset + sampler mixed"],
   ];
@@ -860,6 +878,29 @@ function summary(results: DatasetResult[]): void {
     "ours-preset-noself",
     onOff,
   );
+  // Within noise: the difference of means is at most twice the larger of the
+  // two seed standard deviations, or at most one point.
+  const threadParts: string[] = [];
+  for (const r of results) {
+    const one = find(r, "ours-preset");
+    const two = find(r, "ours-preset-threads2");
+    if (one === undefined || two === undefined) continue;
+    const sdOf = (row: Row) => stats(row.runs.map((m) => m.hitRate * 100)).sd;
+    const diff = meanHr(two) - meanHr(one);
+    const noise = Math.max(1, 2 * Math.max(sdOf(one), sdOf(two)));
+    threadParts.push(
+      `${r.dataset.short} ${signed(diff)} (${
+        Math.abs(diff) <= noise ? "within noise" : "OUTSIDE noise"
+      }, bound ${noise.toFixed(2)})`,
+    );
+  }
+  if (threadParts.length > 0) {
+    lines.push(
+      `- 2 threads − 1 thread, preset (within noise: |difference| ≤ max(1, 2 × the larger seed sd)): ${
+        threadParts.join("; ")
+      }.`,
+    );
+  }
   lines.push("");
   console.log(lines.join("\n"));
 }
