@@ -220,15 +220,15 @@ export function trainCorpus(
   options: Omit<TrainRunOptions, keyof TrainOptions> = {},
 ): Model {
   checkBeforeTraining(vocab, corpus, params, 1, options.memoryLimit);
-  const tokens = corpus.ids.length;
-  const inKernel = takeCorpusMemory(corpus, false);
-  const arena = inKernel?.arena ?? new KernelArena();
+  // The kernel gets a memory of its own, fixed at the size training needs
+  // (see `fixed`); the corpus stays where it was read, since the pair stream
+  // reads it from JavaScript.
+  const arena = new KernelArena({
+    fixed: true,
+    initialBytes: trainingBytes(vocab, params, 1),
+  });
   const layout = layoutMatrices(arena, vocab, params);
   const batch = layoutBatch(arena.alloc(batchBytes(params)), params);
-  if (inKernel !== undefined) {
-    // The matrices grew the memory the ids live in: view them afresh.
-    corpus = { ids: arena.i32(inKernel.ids, tokens), offsets: corpus.offsets };
-  }
   const prng = new Prng(params.seed + STREAM_SEED_OFFSET);
   const stream = new PairStream(corpus, vocab.counts, {
     window: params.window,
