@@ -192,6 +192,34 @@ Deno.test("train() with two threads learns the planted groups too", async () => 
   );
 });
 
+Deno.test("training fits its fixed-size kernel memory for every optimizer, odd dims and three threads", async () => {
+  // 600 accounts: at dim 33 a matrix spans more than one 64 KiB page.
+  const sessions = plantedSessions(20, 30, 1500, 6);
+  for (const optimizer of ["sgd", "adam"] as const) {
+    for (const [dim, threads] of [[7, 3], [33, 1], [33, 2]] as const) {
+      const model = await train(sessions, {
+        dim,
+        epochs: 2,
+        threads,
+        optimizer,
+        seed: 3,
+      });
+      assert.equal(model.input.length, model.vocab.size * dim);
+      const output = model.output;
+      assert.ok(output !== null);
+      assert.ok(
+        model.input.every(Number.isFinite) && output.every(Number.isFinite),
+        `${optimizer}, dim ${dim}, ${threads} threads: non-finite weights`,
+      );
+      // Training moved the output vectors away from their zero start.
+      assert.ok(
+        output.some((x) => x !== 0),
+        `${optimizer}, dim ${dim}, ${threads} threads: nothing was trained`,
+      );
+    }
+  }
+});
+
 Deno.test("trainCorpusParallel() refuses checkpoints with more than one thread", async () => {
   const built = buildCorpusSync([["a", "b", "c"]]);
   const params = resolveTrainOptions({ dim: 4, threads: 2 });
