@@ -101,8 +101,14 @@ function makeBatch(
   return { arena, inM, outM, centers, contexts, negs, ptrs };
 }
 
-function runSgd(b: SgnsBatch, nNeg: number, dim: number, lr: number): number {
-  return b.arena.kernel.sgnsStepF32(
+function runSgd(
+  b: SgnsBatch,
+  nNeg: number,
+  dim: number,
+  lr: number,
+  kernel = b.arena.kernel,
+): number {
+  return kernel.sgnsStepF32(
     b.ptrs.inM,
     b.ptrs.outM,
     b.ptrs.centers,
@@ -1005,19 +1011,7 @@ Deno.test("a `fixed` arena never grows and trains exactly like a growable one", 
     new Uint8Array(fixed.memory.buffer).set(
       new Uint8Array(b.arena.memory.buffer, 0, b.arena.bytesUsed),
     );
-    const lossB = fixed.kernel.sgnsStepF32(
-      b.ptrs.inM,
-      b.ptrs.outM,
-      b.ptrs.centers,
-      b.ptrs.contexts,
-      b.ptrs.negs,
-      b.centers.length,
-      nNeg,
-      dim,
-      0.05,
-      b.ptrs.grad,
-      b.ptrs.table,
-    );
+    const lossB = runSgd(b, nNeg, dim, 0.05, fixed.kernel);
     assert.equal(lossB, lossA);
     assert.deepEqual(
       fixed.f32(b.ptrs.inM, a.inM.length),
