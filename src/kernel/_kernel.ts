@@ -191,6 +191,8 @@ let plainModule: WebAssembly.Module | undefined;
 let sharedModule: WebAssembly.Module | undefined;
 /** Modules compiled for one fixed memory size, by `shared|plain:pages`. */
 const fixedModules = new Map<string, WebAssembly.Module>();
+/** How many fixed-size modules stay cached. */
+const FIXED_MODULES_KEPT = 4;
 let sigmoidValues: Float32Array | undefined;
 /** Set by {@linkcode KernelArena.attach} while it runs the constructor. */
 let attaching: WebAssembly.Memory | undefined;
@@ -234,7 +236,12 @@ export function instantiateKernel(
         fixedPages,
       ) as Uint8Array<ArrayBuffer>,
     );
+    // Most recently used last; a long-lived process keeps only a few sizes.
+    fixedModules.delete(key);
     fixedModules.set(key, module);
+    if (fixedModules.size > FIXED_MODULES_KEPT) {
+      fixedModules.delete(fixedModules.keys().next().value!);
+    }
   } else if (shared) {
     module = sharedModule ??= new WebAssembly.Module(
       KERNEL_WASM_SHARED as Uint8Array<ArrayBuffer>,
