@@ -132,6 +132,12 @@ Deno.test("`runTune()` prints a train command that the CLI accepts", async () =>
     const { main } = await import("../src/cli.ts");
     const trained = await capture(() => main(["train", ...args]));
     assert.equal(trained.code, 0, trained.err);
+    // The summary splits the whole command's time from training's.
+    const summary = JSON.parse(trained.out.trim().split("\n").at(-1)!);
+    assert.ok(
+      summary.trainSeconds > 0 && summary.trainSeconds <= summary.seconds,
+      `trainSeconds ${summary.trainSeconds}, seconds ${summary.seconds}`,
+    );
     const model = await loadModel(`${dir}/tuned.e2v`);
     assert.equal(model.dim, 4);
     assert.equal(model.params.window, result.best.options.window);

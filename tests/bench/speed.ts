@@ -61,6 +61,8 @@ interface Row {
   peakMb: number;
   hitRate20: number | null;
   note?: string;
+  /** Best training-phase seconds (ours: the CLI's `trainSeconds`). */
+  trainSeconds?: number;
 }
 
 function log(message: string): void {
@@ -126,7 +128,15 @@ async function timed(
   cmd: string,
   cmdArgs: string[],
   env?: Record<string, string>,
-): Promise<{ seconds: number; peakMb: number; ok: boolean; stderr: string }> {
+): Promise<
+  {
+    seconds: number;
+    peakMb: number;
+    ok: boolean;
+    stdout: string;
+    stderr: string;
+  }
+> {
   const start = performance.now();
   const child = new Deno.Command(cmd, {
     args: cmdArgs,
@@ -149,8 +159,20 @@ async function timed(
     seconds,
     peakMb: peakKb / 1024,
     ok: out.success,
+    stdout: new TextDecoder().decode(out.stdout),
     stderr: new TextDecoder().decode(out.stderr),
   };
+}
+
+/** The `trainSeconds` of our CLI's JSON summary, or Infinity for other output. */
+function trainSecondsOf(stdout: string): number {
+  try {
+    const value = JSON.parse(stdout.trim().split("\n").at(-1) ?? "")
+      .trainSeconds;
+    return typeof value === "number" ? value : Infinity;
+  } catch {
+    return Infinity;
+  }
 }
 
 async function hitRate(vectors: string, test: string): Promise<number | null> {
@@ -225,7 +247,13 @@ if (!args.values["skip-train"]) {
     note?: string;
     output: string;
     run: () => Promise<
-      { seconds: number; peakMb: number; ok: boolean; stderr: string }
+      {
+        seconds: number;
+        peakMb: number;
+        ok: boolean;
+        stdout: string;
+        stderr: string;
+      }
     >;
   }
   const jobs: Job[] = [];
@@ -378,7 +406,12 @@ m.wv.save_word2vec_format(sys.argv[2], binary=True)
       }
     }
   }
-  const best = jobs.map(() => ({ seconds: Infinity, peakMb: 0, ok: true }));
+  const best = jobs.map(() => ({
+    seconds: Infinity,
+    trainSeconds: Infinity,
+    peakMb: 0,
+    ok: true,
+  }));
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [i, job] of jobs.entries()) {
       log(`round ${round}/${ROUNDS}: ${job.tool}, ${job.threads} thread(s)`);
@@ -387,6 +420,7 @@ m.wv.save_word2vec_format(sys.argv[2], binary=True)
       const b = best[i]!;
       b.ok &&= r.ok;
       b.seconds = Math.min(b.seconds, r.seconds);
+      b.trainSeconds = Math.min(b.trainSeconds, trainSecondsOf(r.stdout));
       b.peakMb = Math.max(b.peakMb, r.peakMb);
     }
   }
@@ -400,6 +434,9 @@ m.wv.save_word2vec_format(sys.argv[2], binary=True)
       peakMb: b.peakMb,
       hitRate20: b.ok ? await hitRate(job.output, test) : null,
       note: job.note,
+      trainSeconds: Number.isFinite(b.trainSeconds)
+        ? b.trainSeconds
+        : undefined,
     });
   }
 }
@@ -700,6 +737,22 @@ if (rows.length > 0) {
       } | ${ratio} | ${r.peakMb.toFixed(0)} | ${
         r.hitRate20 === null ? "–" : r.hitRate20.toFixed(4)
       } |`,
+    );
+  }
+  const ours = [1, 2].map((t) =>
+    rows.find((r) => r.tool === "explore2vec" && r.threads === t)
+  );
+  if (
+    ours[0]?.trainSeconds !== undefined && ours[1]?.trainSeconds !== undefined
+  ) {
+    const [one, two] = [ours[0].seconds, ours[1].seconds];
+    const [t1, t2] = [ours[0].trainSeconds, ours[1].trainSeconds];
+    console.log(
+      `\nexplore2vec, 2 threads against 1: whole command ${
+        (one / two).toFixed(2)
+      }× (${one.toFixed(1)} s vs ${two.toFixed(1)} s); training phase alone ${
+        (t1 / t2).toFixed(2)
+      }× (${t1.toFixed(1)} s vs ${t2.toFixed(1)} s, best of ${ROUNDS}).`,
     );
   }
   console.log("");
