@@ -60,6 +60,49 @@ export interface LoopTally {
   epochDone: boolean;
 }
 
+/** Rows per block when the vocabulary is split between Workers for negatives. */
+export const NEGATIVE_BLOCK_ROWS = 16;
+
+/**
+ * Moves each negative into part `part` of `parts`: rows are grouped in blocks
+ * of {@linkcode NEGATIVE_BLOCK_ROWS}, block `b` belongs to part `b mod parts`,
+ * and a negative moves to the same row of the block of its group that belongs
+ * to `part` (blocks of neighbouring ranks, so of similar frequency). Rows whose
+ * target would be past `vocabSize` and `-1` entries stay as they are. Workers
+ * that draw from different parts never write the same negative row.
+ *
+ * @param negatives Negative row ids, changed in place.
+ * @param count How many entries to change, from index 0.
+ * @param part The part to move into, in `[0, parts)`.
+ * @param parts The number of parts.
+ * @param vocabSize The number of rows.
+ * @example
+ * ```ts
+ * import { partitionNegatives } from "./_train_loop.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const negatives = Int32Array.of(3, 17, 40, -1);
+ * partitionNegatives(negatives, 4, 1, 2, 100);
+ * assert.deepEqual([...negatives], [19, 17, 56, -1]);
+ * ```
+ */
+export function partitionNegatives(
+  negatives: Int32Array,
+  count: number,
+  part: number,
+  parts: number,
+  vocabSize: number,
+): void {
+  for (let k = 0; k < count; k++) {
+    const t = negatives[k]!;
+    if (t < 0) continue;
+    const block = Math.floor(t / NEGATIVE_BLOCK_ROWS);
+    const moved = (block - (block % parts) + part) * NEGATIVE_BLOCK_ROWS +
+      (t % NEGATIVE_BLOCK_ROWS);
+    if (moved < vocabSize) negatives[k] = moved;
+  }
+}
+
 /** Pairs of the warm-up kernel call (learning rate 0), small so the baseline compile tier returns fast. */
 const WARMUP_PAIRS = 256;
 /** SGD's learning rate never falls below `lr × MIN_LR_FRACTION` (word2vec). */
@@ -108,6 +151,10 @@ export function layoutBatch(base: Ptr, params: TrainParams): BatchLayout {
  * @param report Called after each batch with the running tally (cheap: keep it light).
  * @param firstEpoch The epoch to start with (after a resumed checkpoint). Default 1.
  * @param onEpochEnd Called after each epoch, e.g. to write a checkpoint.
+ * @param negativeParts For Worker `worker` of `workers`: draw negatives in
+ *   epoch `e` from part `(worker + e) mod workers` of the vocabulary (see
+ *   {@linkcode partitionNegatives}), so concurrent Workers never write the
+ *   same negative row and every slice of sessions meets every part in turn.
  */
 export function runEpochs(
   kernel: KernelExports,
@@ -119,6 +166,7 @@ export function runEpochs(
   report: (tally: LoopTally) => void,
   firstEpoch = 1,
   onEpochEnd?: (epoch: number) => void,
+  negativeParts?: { worker: number; workers: number; vocabSize: number },
 ): void {
   const D = params.dim;
   const N = params.negatives;
@@ -151,6 +199,16 @@ export function runEpochs(
         B,
       );
       if (n === 0) break;
+      if (negativeParts !== undefined) {
+        const { worker, workers, vocabSize } = negativeParts;
+        partitionNegatives(
+          views.negatives,
+          n * N,
+          (worker + epoch) % workers,
+          workers,
+          vocabSize,
+        );
+      }
       if (!warm) {
         // A short call at learning rate 0 changes no weight and lets the
         // engine compile the kernel's optimised tier before the real calls.

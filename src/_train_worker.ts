@@ -39,6 +39,8 @@ export interface WorkerJob {
   range: [number, number];
   /** This Worker's seed. */
   seed: number;
+  /** This Worker's index and the number of Workers. */
+  worker: [number, number];
   /** Per-session global context ids, or null. */
   globalContext: Int32Array | null;
 }
@@ -81,6 +83,11 @@ scope.onmessage = (event: MessageEvent<WorkerJob>) => {
       ),
     };
     let last = 0;
+    const [worker, workers] = job.worker;
+    // Hard and mixed negatives must stay outside the center's session, which
+    // moving them could break: only unigram-like draws are split.
+    const split = workers > 1 &&
+      (p.sampler === "unigram" || p.sampler === "uniform");
     runEpochs(
       arena.kernel,
       views,
@@ -99,6 +106,9 @@ scope.onmessage = (event: MessageEvent<WorkerJob>) => {
           });
         }
       },
+      1,
+      undefined,
+      split ? { worker, workers, vocabSize: job.counts.length } : undefined,
     );
     scope.postMessage({ type: "done" });
   } catch (error) {

@@ -481,6 +481,7 @@ export async function trainCorpusParallel(
             params,
             range: ranges[w]!,
             seed: params.seed + STREAM_SEED_OFFSET + w * WORKER_SEED_STRIDE,
+            worker: [w, threads],
             globalContext: global,
           });
         })

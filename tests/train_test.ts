@@ -4,6 +4,7 @@ import { encodeModel } from "../src/model_io.ts";
 import { Prng } from "../src/prng.ts";
 import { buildCorpusSync } from "../src/corpus.ts";
 import { resolveTrainOptions } from "../src/train_options.ts";
+import { NEGATIVE_BLOCK_ROWS, partitionNegatives } from "../src/_train_loop.ts";
 
 /** Sessions drawn within one of `groups` planted groups of `size` accounts. */
 function plantedSessions(
@@ -230,4 +231,65 @@ Deno.test("trainCorpusParallel() refuses checkpoints with more than one thread",
       }),
     /threads 1/,
   );
+});
+
+Deno.test("`partitionNegatives()` keeps concurrent Workers on disjoint rows near the drawn ones", () => {
+  const vocabSize = 1000;
+  const prng = new Prng(8);
+  for (const parts of [2, 3]) {
+    const drawn = Int32Array.from(
+      { length: 5000 },
+      (_, i) => i % 97 === 0 ? -1 : prng.int(vocabSize),
+    );
+    const seen = Array.from({ length: parts }, () => new Set<number>());
+    for (let part = 0; part < parts; part++) {
+      const negatives = drawn.slice();
+      partitionNegatives(negatives, negatives.length, part, parts, vocabSize);
+      for (let k = 0; k < negatives.length; k++) {
+        const t = negatives[k]!;
+        const d = drawn[k]!;
+        if (d < 0) {
+          assert.equal(t, -1);
+          continue;
+        }
+        assert.ok(t >= 0 && t < vocabSize, `row ${t} out of range`);
+        // Same row within the block, a block of the same group.
+        assert.equal(t % NEGATIVE_BLOCK_ROWS, d % NEGATIVE_BLOCK_ROWS);
+        const group = NEGATIVE_BLOCK_ROWS * parts;
+        assert.equal(Math.floor(t / group), Math.floor(d / group));
+        const inPart = Math.floor(t / NEGATIVE_BLOCK_ROWS) % parts === part;
+        // Only the last, incomplete group may keep a row of another part.
+        assert.ok(
+          inPart || (Math.floor(d / group) + 1) * group > vocabSize,
+          `row ${t} (drawn ${d}) is not in part ${part} of ${parts}`,
+        );
+        if (inPart) seen[part]!.add(t);
+      }
+    }
+    for (let a = 0; a < parts; a++) {
+      for (let b = a + 1; b < parts; b++) {
+        for (const row of seen[a]!) assert.ok(!seen[b]!.has(row));
+      }
+    }
+  }
+});
+
+Deno.test("two Workers train with the hard sampler too", async () => {
+  const sessions = plantedSessions(6, 12, 1500, 5);
+  const model = await train(sessions, {
+    dim: 16,
+    epochs: 3,
+    threads: 2,
+    sampler: "hard",
+    seed: 2,
+  });
+  let same = 0;
+  let total = 0;
+  for (const account of model.vocab.words) {
+    for (const n of model.similar(account, 3)) {
+      total++;
+      if (n.account.split("_")[0] === account.split("_")[0]) same++;
+    }
+  }
+  assert.ok(same / total >= 0.8, `only ${same} of ${total} share the group`);
 });
