@@ -68,7 +68,12 @@ export interface TrainOptions {
   optimizer?: OptimizerName;
   /** Random seed. Default `1`. */
   seed?: number;
-  /** Worker threads; `1` is deterministic and works everywhere. Default `1`. */
+  /**
+   * Worker threads; `1` is deterministic and works everywhere. With more, the
+   * Workers update the matrices lock-free (Hogwild), and with the unigram or
+   * uniform sampler each draws its negatives from its own part of the
+   * vocabulary, the parts rotating every epoch. Default `1`.
+   */
   threads?: number;
   /** Pairs per kernel call. Default `8192`. */
   batchPairs?: number;
