@@ -19,10 +19,8 @@ import type { TrainParams } from "./train_options.ts";
 
 /** What the main thread sends to a training Worker. */
 export interface WorkerJob {
-  /** The shared kernel memory holding matrices, tables and batches. */
+  /** The shared kernel memory (a `fixed` arena's) holding matrices, tables and batches. */
   memory: WebAssembly.Memory;
-  /** Whether that memory was made by a `fixed` arena. */
-  fixed: boolean;
   /** Matrix and table pointers. */
   layout: TrainLayout;
   /** This Worker's batch pointers. */
@@ -56,7 +54,7 @@ const scope = globalThis as unknown as {
 scope.onmessage = (event: MessageEvent<WorkerJob>) => {
   try {
     const job = event.data;
-    const arena = KernelArena.attach(job.memory, job.fixed);
+    const arena = KernelArena.attach(job.memory, true);
     const view = (s: SharedInt32s) =>
       new Int32Array(s.buffer, s.byteOffset, s.length);
     const corpus = { ids: view(job.ids), offsets: view(job.offsets) };
@@ -86,8 +84,7 @@ scope.onmessage = (event: MessageEvent<WorkerJob>) => {
     const [worker, workers] = job.worker;
     // Hard and mixed negatives must stay outside the center's session, which
     // moving them could break: only unigram-like draws are split.
-    const split = workers > 1 &&
-      (p.sampler === "unigram" || p.sampler === "uniform");
+    const split = p.sampler === "unigram" || p.sampler === "uniform";
     runEpochs(
       arena.kernel,
       views,

@@ -472,7 +472,6 @@ export async function trainCorpusParallel(
           };
           worker.postMessage({
             memory: arena.memory,
-            fixed: true,
             layout,
             batch,
             ids,

@@ -1036,7 +1036,7 @@ Deno.test("a `fixed` arena never grows and trains exactly like a growable one", 
 
 Deno.test("`withMemoryLimits()` fixes the imported memory's size and refuses modules without one", () => {
   const module = new WebAssembly.Module(
-    withMemoryLimits(KERNEL_WASM_SHARED, 3, 3) as Uint8Array<ArrayBuffer>,
+    withMemoryLimits(KERNEL_WASM_SHARED, 3) as Uint8Array<ArrayBuffer>,
   );
   const instantiate = (memory: WebAssembly.Memory) =>
     new WebAssembly.Instance(module, { env: { memory, abort() {} } });
@@ -1062,7 +1062,7 @@ Deno.test("`withMemoryLimits()` fixes the imported memory's size and refuses mod
   );
   // The module header alone imports nothing.
   assert.throws(
-    () => withMemoryLimits(KERNEL_WASM.subarray(0, 8), 1, 1),
+    () => withMemoryLimits(KERNEL_WASM.subarray(0, 8), 1),
     /Cannot rewrite the kernel's memory limits: no imported memory/,
   );
 });

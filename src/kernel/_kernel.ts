@@ -233,7 +233,6 @@ export function instantiateKernel(
       withMemoryLimits(
         shared ? KERNEL_WASM_SHARED : KERNEL_WASM,
         fixedPages,
-        fixedPages,
       ) as Uint8Array<ArrayBuffer>,
     );
     // Most recently used last; a long-lived process keeps only a few sizes.
@@ -267,15 +266,14 @@ export function instantiateKernel(
 }
 
 /**
- * Rewrites the limits of a module's imported memory to `min`…`max` pages,
- * keeping its shared flag. With `min === max` the engine knows the memory
- * can never grow and compiles bounds checks against a constant: V8 without a
- * trap handler (Deno) otherwise reloads a shared memory's size before
- * accesses, about 10% of the SGNS kernel's time.
+ * Rewrites the limits of a module's imported memory to exactly `pages` pages
+ * (minimum = maximum), keeping its shared flag. The engine then knows the
+ * memory can never grow and compiles bounds checks against a constant: V8
+ * without a trap handler (Deno) otherwise reloads a shared memory's size
+ * before accesses, about 10% of the SGNS kernel's time.
  *
  * @param bytes A WebAssembly module importing one memory.
- * @param min Minimum pages.
- * @param max Maximum pages.
+ * @param pages The memory's size in pages.
  * @returns The rewritten module bytes.
  * @example
  * ```ts
@@ -283,15 +281,14 @@ export function instantiateKernel(
  * import { withMemoryLimits } from "./_kernel.ts";
  * import assert from "node:assert/strict";
  *
- * const module = new WebAssembly.Module(withMemoryLimits(KERNEL_WASM, 2, 2) as Uint8Array<ArrayBuffer>);
+ * const module = new WebAssembly.Module(withMemoryLimits(KERNEL_WASM, 2) as Uint8Array<ArrayBuffer>);
  * const memory = new WebAssembly.Memory({ initial: 2, maximum: 2 });
  * assert.ok(new WebAssembly.Instance(module, { env: { memory, abort() {} } }));
  * ```
  */
 export function withMemoryLimits(
   bytes: Uint8Array,
-  min: number,
-  max: number,
+  pages: number,
 ): Uint8Array {
   let at = 8;
   const fail = (what: string): never => {
@@ -342,7 +339,7 @@ export function withMemoryLimits(
         if (flags > 3) fail(`unsupported memory flags ${flags}`);
         u32();
         if ((flags & 1) !== 0) u32();
-        const limits = [flags | 1, ...leb(min), ...leb(max)];
+        const limits = [flags | 1, ...leb(pages), ...leb(pages)];
         const newBody = [
           ...bytes.subarray(body, limitsAt),
           ...limits,
