@@ -211,14 +211,8 @@ function score(model: Model, dataset: Dataset, seconds: number): Measure {
   return m;
 }
 
-function ours(dataset: Dataset, options: TrainOptions, seed: number): Measure {
-  const start = performance.now();
-  const model = trainSync(dataset.train, { ...options, seed });
-  return score(model, dataset, (performance.now() - start) / 1000);
-}
-
-/** Like {@linkcode ours}, through `train()`, which runs `options.threads` Workers. */
-async function oursAsync(
+/** Trains ours through `train()`, which runs `options.threads` Workers, and scores it. */
+async function ours(
   dataset: Dataset,
   options: TrainOptions,
   seed: number,
@@ -552,7 +546,7 @@ async function runDataset(
   await run(
     "ours-preset-threads2",
     "ours, preset, 2 threads (Hogwild, not bit-reproducible)",
-    (s) => oursAsync(dataset, { ...PRESET, threads: 2 }, s),
+    (s) => ours(dataset, { ...PRESET, threads: 2 }, s),
     variantSeeds,
   );
   const variants: [string, string, TrainOptions][] = [
@@ -701,7 +695,7 @@ function sweepSettings(): [string, TrainOptions][] {
   return out;
 }
 
-function runSweep(datasets: Dataset[]): void {
+async function runSweep(datasets: Dataset[]): Promise<void> {
   const settings = sweepSettings();
   const results = settings.map(() => datasets.map(() => [] as number[]));
   for (let d = 0; d < datasets.length; d++) {
@@ -709,7 +703,7 @@ function runSweep(datasets: Dataset[]): void {
     for (let i = 0; i < settings.length; i++) {
       const [label, change] = settings[i]!;
       for (const seed of sweepSeeds) {
-        const m = ours(dataset, { ...PRESET, ...change }, seed);
+        const m = await ours(dataset, { ...PRESET, ...change }, seed);
         results[i]![d]!.push(m.hitRate * 100);
       }
       log(
@@ -975,7 +969,7 @@ async function main(): Promise<void> {
       );
       results.push(await runDataset(dataset, tmp));
     }
-    if (sweep) runSweep(datasets);
+    if (sweep) await runSweep(datasets);
     summary(results);
     console.log(
       `Total time ${((performance.now() - started) / 1000).toFixed(0)}s.`,
